@@ -1,0 +1,163 @@
+import Foundation
+
+/// A one-layer LSTM in PyTorch's layout: `weight_ih [4H, I]`, `weight_hh [4H, H]`,
+/// `bias_ih [4H]`, `bias_hh [4H]`, gate blocks in the order input, forget, cell, output.
+///
+/// One step, for input `x` and state `(h, c)`:
+///
+///     a = W_ih x + b_ih + W_hh h + b_hh          (4H pre-activations)
+///     i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)
+///     c' = f ⊙ c + i ⊙ g
+///     h' = o ⊙ tanh(c')
+///
+/// Backward through a step, given `∂L/∂h'` and `∂L/∂c'`:
+///
+///     dc  = ∂L/∂c' + ∂L/∂h' ⊙ o ⊙ (1 - tanh²c')
+///     da_i = dc ⊙ g ⊙ i(1-i)        da_f = dc ⊙ c ⊙ f(1-f)
+///     da_g = dc ⊙ i ⊙ (1-g²)        da_o = ∂L/∂h' ⊙ tanh c' ⊙ o(1-o)
+///     ∂L/∂c = dc ⊙ f     ∂L/∂h = da W_hh     ∂L/∂x = da W_ih
+///     ∂L/∂W_ih += daᵀ x  ∂L/∂W_hh += daᵀ h   ∂L/∂b_ih = ∂L/∂b_hh += Σ_rows da
+///
+/// Two ways to run it over the same ``LSTMActivations``: ``forward(sequence:_:)`` when the
+/// whole input is known in advance (all steps' input projections in one GEMM), and
+/// ``forwardStep(_:input:_:)`` when each input depends on the previous output (the
+/// generator feeding back its own samples). Backward likewise: ``backward(sequence:outputGradients:_:inputGradients:)``
+/// or ``backwardStep(_:outputGradient:_:)`` step by step, then ``accumulateWeightGradients(inputs:_:)`` once.
+public struct LSTM {
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let weightIH: Tensor
+    public let weightHH: Tensor
+    public let biasIH: Tensor
+    public let biasHH: Tensor
+    public let weightIHGradient: Tensor
+    public let weightHHGradient: Tensor
+    public let biasIHGradient: Tensor
+    public let biasHHGradient: Tensor
+
+    /// Declares `prefix.weight_ih`, `prefix.weight_hh`, `prefix.bias_ih`, `prefix.bias_hh`.
+    public static func declare(in layout: inout ParameterLayout, prefix: String, inputSize: Int, hiddenSize: Int) {
+        layout.add("\(prefix).weight_ih", shape: [4 * hiddenSize, inputSize])
+        layout.add("\(prefix).weight_hh", shape: [4 * hiddenSize, hiddenSize])
+        layout.add("\(prefix).bias_ih", shape: [4 * hiddenSize])
+        layout.add("\(prefix).bias_hh", shape: [4 * hiddenSize])
+    }
+
+    /// The layer over tensors declared with ``declare(in:prefix:inputSize:hiddenSize:)``.
+    public init(_ parameters: Parameters, prefix: String) {
+        weightIH = parameters.value("\(prefix).weight_ih")
+        weightHH = parameters.value("\(prefix).weight_hh")
+        biasIH = parameters.value("\(prefix).bias_ih")
+        biasHH = parameters.value("\(prefix).bias_hh")
+        weightIHGradient = parameters.gradient("\(prefix).weight_ih")
+        weightHHGradient = parameters.gradient("\(prefix).weight_hh")
+        biasIHGradient = parameters.gradient("\(prefix).bias_ih")
+        biasHHGradient = parameters.gradient("\(prefix).bias_hh")
+        hiddenSize = weightHH.shape[1]
+        inputSize = weightIH.shape[1]
+    }
+
+    // MARK: Forward
+
+    /// Runs all steps over `x` of shape `[steps, rows, I]`. The initial state must already be
+    /// in `a.initialHidden` and `a.initialCell`.
+    public func forward(sequence x: Tensor, _ a: LSTMActivations) {
+        precondition(x.shape == [a.steps, a.rows, inputSize], "LSTM.forward: input \(x.shape)")
+        gemm(x.matrix, .none, weightIH.matrix, .transposed, into: a.gates.matrix)
+        for t in 0..<a.steps { recur(t, a) }
+    }
+
+    /// Runs step `t` on input `x` of `[rows, I]`, from `h_t`, `c_t` to `h_{t+1}`, `c_{t+1}`.
+    public func forwardStep(_ t: Int, input x: Matrix, _ a: LSTMActivations) {
+        gemm(x, .none, weightIH.matrix, .transposed, into: a.gates[t])
+        recur(t, a)
+    }
+
+    /// Adds `W_hh h_t` to step `t`'s input projection and applies the gates.
+    private func recur(_ t: Int, _ a: LSTMActivations) {
+        let pre = a.gates[t]
+        gemm(a.hiddens[t], .none, weightHH.matrix, .transposed, into: pre, .accumulate)
+        let n = hiddenSize
+        let bi = biasIH.base, bh = biasHH.base
+        for r in 0..<a.rows {
+            let gate = pre.row(r)
+            let cPrev = a.cells[t].row(r), cNext = a.cells[t + 1].row(r)
+            let hNext = a.hiddens[t + 1].row(r), tanhC = a.cellTanh[t].row(r)
+            for j in 0..<n {
+                let i = sigmoid(gate[j] + bi[j] + bh[j])
+                let f = sigmoid(gate[n + j] + bi[n + j] + bh[n + j])
+                let g = Foundation.tanh(gate[2 * n + j] + bi[2 * n + j] + bh[2 * n + j])
+                let o = sigmoid(gate[3 * n + j] + bi[3 * n + j] + bh[3 * n + j])
+                gate[j] = i; gate[n + j] = f; gate[2 * n + j] = g; gate[3 * n + j] = o
+                let c = f * cPrev[j] + i * g
+                let tc = Foundation.tanh(c)
+                cNext[j] = c
+                tanhC[j] = tc
+                hNext[j] = o * tc
+            }
+        }
+    }
+
+    // MARK: Backward
+
+    /// Backward through the whole sequence. `outputGradients[t]` is `∂L/∂h_{t+1}` from
+    /// outside the LSTM; `∂L/∂c_T` is taken as zero. Accumulates the weight gradients,
+    /// writes `∂L/∂x` into `inputGradients` when given, and leaves `∂L/∂h_0`, `∂L/∂c_0` in
+    /// `a.hiddenGradient`, `a.cellGradient`.
+    public func backward(sequence x: Tensor, outputGradients: Tensor, _ a: LSTMActivations,
+                         inputGradients: Tensor?) {
+        precondition(outputGradients.shape == [a.steps, a.rows, hiddenSize], "LSTM.backward: \(outputGradients.shape)")
+        a.hiddenGradient.zero()
+        a.cellGradient.zero()
+        for t in stride(from: a.steps - 1, through: 0, by: -1) {
+            backwardStep(t, outputGradient: outputGradients[t], a)
+        }
+        accumulateWeightGradients(inputs: x.matrix, a)
+        if let dx = inputGradients {
+            gemm(a.gateGradients.matrix, .none, weightIH.matrix, .none, into: dx.matrix)
+        }
+    }
+
+    /// Backward through step `t`. On entry `a.hiddenGradient`, `a.cellGradient` hold the
+    /// gradient reaching `h_{t+1}`, `c_{t+1}` from step `t + 1` (zero them before the last
+    /// step); `outputGradient`, if given, is added as the gradient reaching `h_{t+1}` from
+    /// outside. On exit they hold `∂L/∂h_t` and `∂L/∂c_t` through this step, and
+    /// `a.gateGradients[t]` holds this step's `∂L/∂a`.
+    public func backwardStep(_ t: Int, outputGradient: Matrix?, _ a: LSTMActivations) {
+        let dhAll = a.hiddenGradient, dcAll = a.cellGradient
+        if let external = outputGradient { add(external.base, to: dhAll.base, count: dhAll.count) }
+        let n = hiddenSize
+        let da = a.gateGradients[t]
+        for r in 0..<a.rows {
+            let gate = a.gates[t].row(r), cPrev = a.cells[t].row(r), tanhC = a.cellTanh[t].row(r)
+            let dh = dhAll.row(r), dc = dcAll.row(r), d = da.row(r)
+            for j in 0..<n {
+                let i = gate[j], f = gate[n + j], g = gate[2 * n + j], o = gate[3 * n + j]
+                let tc = tanhC[j]
+                let dcj = dc[j] + dh[j] * o * (1 - tc * tc)
+                d[j] = dcj * g * i * (1 - i)
+                d[n + j] = dcj * cPrev[j] * f * (1 - f)
+                d[2 * n + j] = dcj * i * (1 - g * g)
+                d[3 * n + j] = dh[j] * tc * o * (1 - o)
+                dc[j] = dcj * f
+            }
+        }
+        gemm(da, .none, weightHH.matrix, .none, into: dhAll)
+    }
+
+    /// `∂L/∂x_t = (∂L/∂a_t) W_ih` for a step already visited by ``backwardStep(_:outputGradient:_:)``.
+    public func inputGradient(step t: Int, _ a: LSTMActivations, into dx: Matrix) {
+        gemm(a.gateGradients[t], .none, weightIH.matrix, .none, into: dx)
+    }
+
+    /// After all steps' backward: `∂L/∂W_ih += Σ_t da_tᵀ x_t`, `∂L/∂W_hh += Σ_t da_tᵀ h_t`,
+    /// `∂L/∂b_ih`, `∂L/∂b_hh += Σ_t Σ_rows da_t`, each as one product over all steps.
+    /// `inputs` holds `x_0 … x_{T-1}` as one `(steps·rows) × I` matrix.
+    public func accumulateWeightGradients(inputs: Matrix, _ a: LSTMActivations) {
+        let da = a.gateGradients.matrix
+        gemm(da, .transposed, inputs, .none, into: weightIHGradient.matrix, .accumulate)
+        gemm(da, .transposed, a.hiddens.steps(0..<a.steps), .none, into: weightHHGradient.matrix, .accumulate)
+        addColumnSums(of: da, to: biasIHGradient.base)
+        addColumnSums(of: da, to: biasHHGradient.base)
+    }
+}

@@ -1,0 +1,81 @@
+/// The paper's discriminator: an LSTM reading the whole (soft) one-hot sequence from a
+/// learned initial state, and a linear layer from its last hidden state to one logit `a`
+/// (`D(x) = σ(a)`).
+///
+/// Parameters: `lstm.weight_ih [4H, V]`, `lstm.weight_hh [4H, H]`, `lstm.bias_ih`,
+/// `lstm.bias_hh [4H]`, `h0 [H]`, `c0 [H]`, `out.weight [1, H]`, `out.bias [1]`.
+public final class Discriminator {
+    public let vocabularySize: Int
+    public let hiddenSize: Int
+    public let length: Int
+    public let parameters: Parameters
+    public let lstm: LSTM
+    public let output: Linear
+    /// The learned initial state `(h0, c0)`: values and gradients.
+    let initialHidden: (value: Tensor, gradient: Tensor)
+    let initialCell: (value: Tensor, gradient: Tensor)
+
+    public init(vocabularySize: Int, hiddenSize: Int, length: Int) {
+        precondition(vocabularySize > 0 && hiddenSize > 0 && length > 0, "Discriminator: sizes must be positive")
+        self.vocabularySize = vocabularySize
+        self.hiddenSize = hiddenSize
+        self.length = length
+        var layout = ParameterLayout()
+        LSTM.declare(in: &layout, prefix: "lstm", inputSize: vocabularySize, hiddenSize: hiddenSize)
+        layout.add("h0", shape: [hiddenSize])
+        layout.add("c0", shape: [hiddenSize])
+        Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize, outputs: 1)
+        parameters = Parameters(layout: layout)
+        lstm = LSTM(parameters, prefix: "lstm")
+        output = Linear(parameters, prefix: "out")
+        initialHidden = (parameters.value("h0"), parameters.gradient("h0"))
+        initialCell = (parameters.value("c0"), parameters.gradient("c0"))
+    }
+
+    /// Buffers for one forward and backward pass over `rows` sequences.
+    public final class Workspace {
+        public let rows: Int
+        public let lstm: LSTMActivations
+        /// `[rows, 1]`: the logits of the last forward pass.
+        public let logits: Matrix
+        /// `[rows, 1]`: `∂L/∂a`, set by the caller before the backward pass.
+        public let logitGradients: Matrix
+        /// `[T, rows, V]`: `∂L/∂x`, written by the backward pass when asked for.
+        public let inputGradients: Tensor
+        /// `[T, rows, H]`: the gradient reaching each hidden state from outside the LSTM
+        /// (only the last step's is ever non-zero).
+        let hiddenGradients: Tensor
+        private let logitStorage: Tensor
+
+        public init(discriminator d: Discriminator, rows: Int) {
+            self.rows = rows
+            lstm = LSTMActivations(steps: d.length, rows: rows, hiddenSize: d.hiddenSize)
+            logitStorage = Tensor(zeros: [2, rows, 1])
+            logits = logitStorage[0]
+            logitGradients = logitStorage[1]
+            inputGradients = Tensor(zeros: [d.length, rows, d.vocabularySize])
+            hiddenGradients = Tensor(zeros: [d.length, rows, d.hiddenSize])
+        }
+    }
+
+    /// Computes the logits of the sequences `x` (`[T, rows, V]`) into `ws.logits`.
+    public func forward(_ x: Tensor, _ ws: Workspace) {
+        broadcastRows(initialHidden.value.base, into: ws.lstm.initialHidden)
+        broadcastRows(initialCell.value.base, into: ws.lstm.initialCell)
+        lstm.forward(sequence: x, ws.lstm)
+        output.forward(ws.lstm.output(length - 1), into: ws.logits)
+    }
+
+    /// Backward from `ws.logitGradients` for the `x` of the last ``forward(_:_:)``: adds
+    /// the parameter gradients to `parameters.gradients` and, if `inputGradients`, writes
+    /// `∂L/∂x` into `ws.inputGradients`.
+    public func backward(_ x: Tensor, _ ws: Workspace, inputGradients: Bool) {
+        let last = ws.lstm.output(length - 1)
+        output.accumulateGradients(input: last, outputGradient: ws.logitGradients)
+        output.inputGradient(ws.logitGradients, into: ws.hiddenGradients[length - 1])
+        lstm.backward(sequence: x, outputGradients: ws.hiddenGradients, ws.lstm,
+                      inputGradients: inputGradients ? ws.inputGradients : nil)
+        addColumnSums(of: ws.lstm.hiddenGradient, to: initialHidden.gradient.base)
+        addColumnSums(of: ws.lstm.cellGradient, to: initialCell.gradient.base)
+    }
+}

@@ -1,0 +1,68 @@
+/// The shape of a network's parameters: named tensors in declaration order.
+///
+/// Layers declare what they need (``Linear/declare(in:prefix:inputs:outputs:)``,
+/// ``LSTM/declare(in:prefix:inputSize:hiddenSize:)``), then ``Parameters`` lays all of them
+/// out back to back in one buffer.
+public struct ParameterLayout: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public let name: String
+        public let shape: [Int]
+        public let offset: Int
+        public var count: Int { shape.reduce(1, *) }
+    }
+
+    public private(set) var entries: [Entry] = []
+    /// Total number of values.
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Appends a tensor. Names must be unique.
+    public mutating func add(_ name: String, shape: [Int]) {
+        precondition(!entries.contains { $0.name == name }, "ParameterLayout: \(name) declared twice")
+        let entry = Entry(name: name, shape: shape, offset: count)
+        entries.append(entry)
+        count += entry.count
+    }
+}
+
+/// All parameters of one network in ONE contiguous Float32 buffer, and all their
+/// gradients in ONE buffer of the same size and layout, with named views into both.
+///
+/// So a whole network's gradient is one buffer: one collective call reduces it, one Adam
+/// update consumes it, one file write saves it.
+public final class Parameters {
+    public let layout: ParameterLayout
+    public let values: FloatBuffer
+    public let gradients: FloatBuffer
+
+    public init(layout: ParameterLayout) {
+        self.layout = layout
+        values = FloatBuffer(count: layout.count)
+        gradients = FloatBuffer(count: layout.count)
+    }
+
+    public var count: Int { layout.count }
+
+    public func entry(_ name: String) -> ParameterLayout.Entry {
+        guard let e = layout.entries.first(where: { $0.name == name }) else {
+            preconditionFailure("Parameters: no tensor named \(name) in \(layout.entries.map(\.name))")
+        }
+        return e
+    }
+
+    /// The values of tensor `name`.
+    public func value(_ name: String) -> Tensor {
+        let e = entry(name)
+        return Tensor(values, offset: e.offset, shape: e.shape)
+    }
+
+    /// The gradient of tensor `name`.
+    public func gradient(_ name: String) -> Tensor {
+        let e = entry(name)
+        return Tensor(gradients, offset: e.offset, shape: e.shape)
+    }
+
+    /// Sets every gradient to zero (before a backward pass, which accumulates).
+    public func zeroGradients() { gradients.zero() }
+}

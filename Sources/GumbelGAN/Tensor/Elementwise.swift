@@ -1,0 +1,79 @@
+import Foundation
+
+// Fused elementwise kernels over raw storage. None of them allocates.
+
+/// The logistic function `1 / (1 + e^-x)`, computed without overflow for any `x`.
+@inline(__always)
+public func sigmoid(_ x: Float) -> Float {
+    if x >= 0 { return 1 / (1 + exp(-x)) }
+    let e = exp(x)
+    return e / (1 + e)
+}
+
+/// `log(1 + e^x)`, computed without overflow for any `x`: `max(x, 0) + log1p(e^-|x|)`.
+@inline(__always)
+public func softplus(_ x: Float) -> Float {
+    max(x, 0) + log1p(exp(-abs(x)))
+}
+
+/// Row-wise `y = softmax(scale · x)` along the last axis: `y_j = e^{s x_j - m} / Σ_k e^{s x_k - m}`
+/// with `m = max_k s x_k`, so no exponent overflows. `y` may be `x`.
+public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
+    precondition(x.rows == y.rows && x.columns == y.columns, "softmaxRows: shapes differ")
+    let n = x.columns
+    for r in 0..<x.rows {
+        let xr = x.row(r), yr = y.row(r)
+        var top = -Float.infinity
+        for j in 0..<n { top = max(top, scale * xr[j]) }
+        var sum: Float = 0
+        for j in 0..<n {
+            let e = exp(scale * xr[j] - top)
+            yr[j] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for j in 0..<n { yr[j] *= inverse }
+    }
+}
+
+/// Row-wise `y = log softmax(x)` along the last axis: `y_j = x_j - m - log Σ_k e^{x_k - m}`
+/// with `m = max_k x_k`. `y` may be `x`.
+public func logSoftmaxRows(_ x: Matrix, into y: Matrix) {
+    precondition(x.rows == y.rows && x.columns == y.columns, "logSoftmaxRows: shapes differ")
+    let n = x.columns
+    for r in 0..<x.rows {
+        let xr = x.row(r), yr = y.row(r)
+        var top = -Float.infinity
+        for j in 0..<n { top = max(top, xr[j]) }
+        var sum: Float = 0
+        for j in 0..<n { sum += exp(xr[j] - top) }
+        let shift = top + log(sum)
+        for j in 0..<n { yr[j] = xr[j] - shift }
+    }
+}
+
+/// Adds `vector` (length `m.columns`) to every row of `m`.
+public func addToRows(_ vector: UnsafePointer<Float>, _ m: Matrix) {
+    for r in 0..<m.rows {
+        let row = m.row(r)
+        for j in 0..<m.columns { row[j] += vector[j] }
+    }
+}
+
+/// `vector += Σ_rows m` (column sums of `m` added to `vector`, length `m.columns`).
+public func addColumnSums(of m: Matrix, to vector: UnsafeMutablePointer<Float>) {
+    for r in 0..<m.rows {
+        let row = m.row(r)
+        for j in 0..<m.columns { vector[j] += row[j] }
+    }
+}
+
+/// Copies `vector` (length `m.columns`) into every row of `m`.
+public func broadcastRows(_ vector: UnsafePointer<Float>, into m: Matrix) {
+    for r in 0..<m.rows { m.row(r).update(from: vector, count: m.columns) }
+}
+
+/// `y += x` elementwise over `count` values.
+public func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { y[i] += x[i] }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Adam's settings (Kingma & Ba 2014).
+public struct AdamSettings: Sendable, Equatable, Codable {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+
+    /// The paper's settings: lr 1e-3, β1 0.5 (the authors' script), β2 0.999, ε 1e-8.
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.5, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+}
+
+/// Adam over one flat parameter buffer and its flat gradient buffer. At step `t` (from 1):
+///
+///     m ← β1 m + (1 − β1) g          v ← β2 v + (1 − β2) g²
+///     θ ← θ − lr · (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)
+///
+/// which is PyTorch's `torch.optim.Adam` without weight decay.
+public final class Adam {
+    public let settings: AdamSettings
+    /// First moments, one per parameter.
+    public let firstMoment: FloatBuffer
+    /// Second moments, one per parameter.
+    public let secondMoment: FloatBuffer
+    /// Number of updates applied so far.
+    public private(set) var step = 0
+
+    public init(parameterCount: Int, settings: AdamSettings) {
+        self.settings = settings
+        firstMoment = FloatBuffer(count: parameterCount)
+        secondMoment = FloatBuffer(count: parameterCount)
+    }
+
+    /// Applies one update to `parameters.values` from `parameters.gradients`.
+    public func update(_ parameters: Parameters) {
+        precondition(parameters.count == firstMoment.count, "Adam: \(parameters.count) parameters, state for \(firstMoment.count)")
+        step += 1
+        let s = settings
+        let correction1 = 1 - Foundation.pow(Double(s.beta1), Double(step))
+        let correction2 = 1 - Foundation.pow(Double(s.beta2), Double(step))
+        let stepSize = Float(Double(s.learningRate) / correction1)
+        let rootCorrection2 = Float(correction2.squareRoot())
+        let theta = parameters.values.pointer, g = parameters.gradients.pointer
+        let m = firstMoment.pointer, v = secondMoment.pointer
+        for i in 0..<parameters.count {
+            m[i] = s.beta1 * m[i] + (1 - s.beta1) * g[i]
+            v[i] = s.beta2 * v[i] + (1 - s.beta2) * g[i] * g[i]
+            theta[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + s.epsilon)
+        }
+    }
+}

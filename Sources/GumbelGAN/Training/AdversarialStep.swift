@@ -1,0 +1,88 @@
+/// Losses and mean discriminator outputs of one step of Algorithm 1.
+public struct StepLosses: Sendable, Equatable {
+    /// `mean softplus(−a_real) + mean softplus(a_fake)`, before the discriminator's update.
+    public var discriminator: Double
+    /// `−mean a_fake` under the updated discriminator.
+    public var generator: Double
+    /// Mean `σ(a)` over real and over generated examples, before the discriminator's update.
+    public var realProbability: Double
+    public var fakeProbability: Double
+}
+
+/// One iteration of Algorithm 1 on one process: a discriminator step then a generator step,
+/// each with Adam.
+///
+///     D: minimise  mean_real softplus(−a) + mean_fake softplus(a)       (fakes held fixed)
+///     G: minimise  −mean_fake a                                         (with the updated D)
+///
+/// The generator's forward pass of the D step is reused by the G step (G has not changed).
+/// All buffers are allocated once, here.
+public final class AdversarialStep {
+    public let generator: Generator
+    public let discriminator: Discriminator
+    public let generatorOptimizer: Adam
+    public let discriminatorOptimizer: Adam
+    public let realRows: Int
+    public let fakeRows: Int
+    /// `[T, realRows, V]`: the real examples' soft inputs, filled by the caller each step.
+    public let realInputs: Tensor
+    let generatorWorkspace: Generator.Workspace
+    let realWorkspace: Discriminator.Workspace
+    let fakeWorkspace: Discriminator.Workspace
+
+    public init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, adam: AdamSettings) {
+        precondition(generator.vocabularySize == discriminator.vocabularySize && generator.length == discriminator.length,
+                     "AdversarialStep: generator and discriminator sizes differ")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.realRows = realRows
+        self.fakeRows = fakeRows
+        generatorOptimizer = Adam(parameterCount: generator.parameters.count, settings: adam)
+        discriminatorOptimizer = Adam(parameterCount: discriminator.parameters.count, settings: adam)
+        realInputs = Tensor(zeros: [generator.length, realRows, generator.vocabularySize])
+        generatorWorkspace = Generator.Workspace(generator: generator, rows: fakeRows)
+        realWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: realRows)
+        fakeWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: fakeRows)
+    }
+
+    /// Runs iteration `step` with the real inputs already in ``realInputs``, drawing the
+    /// generator's noise from `random`, and updates both networks.
+    public func run(step: Int, temperature tau: Float, random: CounterRandom) -> StepLosses {
+        let (g, d, gws) = (generator, discriminator, generatorWorkspace)
+        g.drawNoise(gws, random: random, step: step, firstRow: 0)
+        g.forward(gws, temperature: tau)
+
+        // Discriminator step.
+        d.parameters.zeroGradients()
+        d.forward(realInputs, realWorkspace)
+        let realLoss = LogitLoss.real.evaluate(logits: UnsafeBufferPointer(realWorkspace.logits.values),
+                                               scale: 1 / Float(realRows), gradients: realWorkspace.logitGradients.values)
+        d.backward(realInputs, realWorkspace, inputGradients: false)
+        d.forward(gws.samples, fakeWorkspace)
+        let fakeLoss = LogitLoss.fake.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
+                                               scale: 1 / Float(fakeRows), gradients: fakeWorkspace.logitGradients.values)
+        d.backward(gws.samples, fakeWorkspace, inputGradients: false)
+        let realProbability = meanSigmoid(realWorkspace.logits)
+        let fakeProbability = meanSigmoid(fakeWorkspace.logits)
+        discriminatorOptimizer.update(d.parameters)
+
+        // Generator step, through the updated discriminator.
+        g.parameters.zeroGradients()
+        d.forward(gws.samples, fakeWorkspace)
+        let generatorLoss = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
+                                                         scale: 1 / Float(fakeRows), gradients: fakeWorkspace.logitGradients.values)
+        d.backward(gws.samples, fakeWorkspace, inputGradients: true)
+        g.backward(gws, sampleGradients: fakeWorkspace.inputGradients, temperature: tau)
+        generatorOptimizer.update(g.parameters)
+
+        return StepLosses(discriminator: realLoss / Double(realRows) + fakeLoss / Double(fakeRows),
+                          generator: generatorLoss / Double(fakeRows),
+                          realProbability: realProbability, fakeProbability: fakeProbability)
+    }
+
+    private func meanSigmoid(_ logits: Matrix) -> Double {
+        var sum = 0.0
+        for i in 0..<logits.count { sum += Double(sigmoid(logits.base[i])) }
+        return sum / Double(max(logits.count, 1))
+    }
+}

@@ -1,0 +1,148 @@
+import Testing
+@testable import GumbelGAN
+
+/// The whole chain of Algorithm 1 on a few examples: noise → generator (feeding back its
+/// own Gumbel-softmax samples) → discriminator → loss.
+struct GANFixture {
+    let rows = 3, vocabulary = 6, length = 5
+    let temperature: Float = 1.5
+    let generator: Generator
+    let discriminator: Discriminator
+    let g: Generator.Workspace
+    let dFake: Discriminator.Workspace, dReal: Discriminator.Workspace
+    let real: Tensor
+    let logitGradients: Tensor
+
+    init(initialState: GeneratorInitialState) {
+        generator = Generator(vocabularySize: vocabulary, hiddenSize: 5, length: length, initialState: initialState)
+        discriminator = Discriminator(vocabularySize: vocabulary, hiddenSize: 4, length: length)
+        generator.parameters.initialize(.uniform(bound: 0.5), seed: 21)
+        discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 22)
+        g = Generator.Workspace(generator: generator, rows: rows)
+        dFake = Discriminator.Workspace(discriminator: discriminator, rows: rows)
+        dReal = Discriminator.Workspace(discriminator: discriminator, rows: rows)
+        generator.drawNoise(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
+        // Soft one-hot "real" sequences.
+        real = Tensor(zeros: [length, rows, vocabulary])
+        fillUniform(real, bound: 3, seed: 24, row: 0)
+        softmaxRows(real.matrix, into: real.matrix)
+        logitGradients = Tensor(zeros: [rows])
+    }
+
+    var scale: Float { 1 / Float(rows) }
+
+    /// `mean softplus(−a_real) + mean softplus(a_fake)`; with `backward`, its gradient
+    /// with respect to the discriminator's parameters (the fakes held fixed).
+    func discriminatorLoss(backward: Bool) -> Double {
+        generator.forward(g, temperature: temperature)
+        if backward { discriminator.parameters.zeroGradients() }
+        var total = 0.0
+        for (x, ws, kind) in [(real, dReal, LogitLoss.real), (g.samples, dFake, .fake)] {
+            discriminator.forward(x, ws)
+            total += kind.evaluate(logits: UnsafeBufferPointer(ws.logits.values), scale: scale, gradients: ws.logitGradients.values)
+            if backward { discriminator.backward(x, ws, inputGradients: false) }
+        }
+        return total * Double(scale)
+    }
+
+    /// `−mean a_fake`; with `backward`, its gradient with respect to the generator's
+    /// parameters and noise, through the discriminator.
+    func generatorLoss(backward: Bool) -> Double {
+        generator.forward(g, temperature: temperature)
+        discriminator.forward(g.samples, dFake)
+        let total = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(dFake.logits.values), scale: scale,
+                                                 gradients: dFake.logitGradients.values)
+        if backward {
+            generator.parameters.zeroGradients()
+            discriminator.backward(g.samples, dFake, inputGradients: true)
+            generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature)
+        }
+        return total * Double(scale)
+    }
+
+}
+
+/// Compares a Float32 analytic gradient with Float64 central differences of the reference;
+/// prints and returns the worst relative error (max norm, as in ``GradientCheck``).
+@discardableResult
+func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Double]) -> Double {
+    let error = GradientCheck.relativeError(analytic, numeric)
+    print("gradient check \(label): worst relative error \(String(format: "%.2e", error))")
+    #expect(error < GradientCheck.referenceTolerance, "\(label): relative error \(error)")
+    return error
+}
+
+@Suite struct ChainGradientTests {
+    /// The library's Float32 forward pass computes what the reference computes.
+    @Test(arguments: GeneratorInitialState.allCases)
+    func forwardMatchesReference(initialState: GeneratorInitialState) {
+        let f = GANFixture(initialState: initialState)
+        let reference = ReferenceGAN(f)
+        f.generator.forward(f.g, temperature: f.temperature)
+        f.discriminator.forward(f.g.samples, f.dFake)
+        for r in 0..<f.rows {
+            let ys = reference.generate(row: r)
+            for t in 0..<f.length {
+                for v in 0..<f.vocabulary { #expect(abs(Double(f.g.samples[t][r, v]) - ys[t][v]) < 1e-5) }
+            }
+            #expect(abs(Double(f.dFake.logits[r, 0]) - reference.logit(ys)) < 1e-5)
+        }
+    }
+
+    @Test(arguments: GeneratorInitialState.allCases)
+    func generatorParametersAndNoise(initialState: GeneratorInitialState) {
+        let f = GANFixture(initialState: initialState)
+        var reference = ReferenceGAN(f)
+        let loss = f.generatorLoss(backward: true)
+        #expect(abs(loss - reference.generatorLoss()) < 1e-5)
+        let label = "chain G (\(initialState.rawValue))"
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
+            expectMatchesReference("\(label) \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
+        expectMatchesReference("\(label) noise h0", Array(f.g.initialHiddenGradient.values), dh0)
+        if initialState == .noise {
+            let dc0 = reference.numericGradient(\.flatNoiseCell) { $0.generatorLoss() }
+            expectMatchesReference("\(label) noise c0", Array(f.g.initialCellGradient.values), dc0)
+        }
+    }
+
+    @Test func discriminatorParameters() {
+        let f = GANFixture(initialState: .noise)
+        var reference = ReferenceGAN(f)
+        let loss = f.discriminatorLoss(backward: true)
+        #expect(abs(loss - reference.discriminatorLoss()) < 1e-5)
+        for e in f.discriminator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
+            expectMatchesReference("chain D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        }
+    }
+
+    /// A generator backward that ignores the path through its fed-back samples (treating
+    /// each y_t as a constant input of the next step, a common bug) fails the check.
+    @Test func backwardWithoutTheFeedbackPathFails() {
+        let f = GANFixture(initialState: .noise)
+        var reference = ReferenceGAN(f)
+        _ = f.generatorLoss(backward: false)
+        f.generator.parameters.zeroGradients()
+        f.discriminator.backward(f.g.samples, f.dFake, inputGradients: true)
+        let (gen, ws, tau) = (f.generator, f.g, f.temperature)
+        let a = ws.lstm
+        a.hiddenGradient.zero()
+        a.cellGradient.zero()
+        let hidden = Tensor(zeros: [f.rows, gen.hiddenSize])
+        for t in stride(from: f.length - 1, through: 0, by: -1) {
+            let dLogits = ws.logitGradients[t]
+            dLogits.copy(from: f.dFake.inputGradients[t])   // the feedback gradient is left out
+            GumbelSoftmax.backward(outputGradient: dLogits, output: ws.samples[t], temperature: tau, into: dLogits)
+            gen.output.inputGradient(dLogits, into: hidden.matrix)
+            if t > 0 { gen.lstm.backwardStep(t - 1, outputGradient: hidden.matrix, a) }
+        }
+        gen.output.accumulateGradients(input: a.hiddens.steps(0..<f.length), outputGradient: ws.logitGradients.matrix)
+        gen.lstm.accumulateWeightGradients(inputs: ws.samples.steps(0..<(f.length - 1)), a)
+        let numeric = reference.numericGradient(\.generator["lstm.weight_ih"]!) { $0.generatorLoss() }
+        let error = GradientCheck.relativeError(gen.parameters.gradient("lstm.weight_ih").array, numeric)
+        #expect(error > 100 * GradientCheck.referenceTolerance, "error \(error)")
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import GumbelGAN
+
+@Suite struct KernelTests {
+    @Test func softmaxAndLogSoftmaxMatchFloat64AndStayFinite() {
+        let rows: [[Float]] = [[0.1, -2, 3, 0.5], [1000, 999, -1000, 0], [-1e4, -1e4 + 1, -1e4 + 2, -1e4 + 3], [5, 5, 5, 5]]
+        let x = Tensor(shape: [4, 4], values: rows.flatMap { $0 })
+        let y = Tensor(zeros: [4, 4]), z = Tensor(zeros: [4, 4])
+        for scale: Float in [1, 0.25, 3] {
+            softmaxRows(x.matrix, into: y.matrix, scale: scale)
+            for (r, row) in rows.enumerated() {
+                let top = row.map { Double(scale) * Double($0) }.max()!
+                let e = row.map { Foundation.exp(Double(scale) * Double($0) - top) }
+                let sum = e.reduce(0, +)
+                for j in 0..<4 {
+                    #expect(abs(Double(y.matrix[r, j]) - e[j] / sum) < 1e-6, "softmax row \(r) scale \(scale)")
+                }
+            }
+        }
+        logSoftmaxRows(x.matrix, into: z.matrix)
+        for (r, row) in rows.enumerated() {
+            // Float32 cannot hold x_j − shift better than half an ulp of the row's largest |x|.
+            let tolerance = 1e-6 + Double(row.map { abs($0) }.max()!.ulp)
+            let top = Double(row.max()!)
+            let lse = top + Foundation.log(row.map { Foundation.exp(Double($0) - top) }.reduce(0, +))
+            for j in 0..<4 {
+                let want = Double(row[j]) - lse
+                #expect(abs(Double(z.matrix[r, j]) - want) < tolerance, "log-softmax row \(r)")
+            }
+        }
+        // In place gives the same.
+        let w = Tensor(shape: [4, 4], values: x.array)
+        softmaxRows(w.matrix, into: w.matrix)
+        softmaxRows(x.matrix, into: y.matrix)
+        #expect(w.array == y.array)
+    }
+
+    @Test func sigmoidAndSoftplusAgreeWithFloat64AtExtremes() {
+        let xs: [Float] = [-1000, -88, -20, -1, -1e-3, 0, 1e-3, 1, 20, 88, 1000]
+        for x in xs {
+            let d = Double(x)
+            #expect(abs(Double(sigmoid(x)) - 1 / (1 + Foundation.exp(-d))) < 1e-7, "sigmoid(\(x))")
+            let sp = d > 30 ? d : Foundation.log1p(Foundation.exp(d))
+            #expect(abs(Double(softplus(x)) - sp) <= 1e-6 * max(1, abs(sp)), "softplus(\(x))")
+        }
+    }
+
+    @Test func rowHelpers() {
+        let m = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        let v = Tensor(shape: [3], values: [10, 20, 30])
+        addToRows(v.base, m.matrix)
+        #expect(m.array == [11, 22, 33, 14, 25, 36])
+        addColumnSums(of: m.matrix, to: v.base)
+        #expect(v.array == [35, 67, 99])
+        broadcastRows(v.base, into: m.matrix)
+        #expect(m.array == [35, 67, 99, 35, 67, 99])
+    }
+}

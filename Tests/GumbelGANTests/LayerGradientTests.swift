@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import GumbelGAN
+
+/// A tensor to check: its values (perturbed by the check) and the analytic gradient.
+struct Checked {
+    let name: String
+    let values: Tensor
+    let analytic: [Float]
+}
+
+/// Checks every tensor against central differences of `loss`, prints each worst error
+/// (the figures quoted in the gradient-check tolerance), and returns them.
+@discardableResult
+func expectGradients(_ label: String, _ tensors: [Checked], loss: () -> Double) -> [String: Double] {
+    var errors: [String: Double] = [:]
+    for t in tensors {
+        let numeric = GradientCheck.numeric(t.values.values, loss)
+        let error = GradientCheck.relativeError(t.analytic, numeric)
+        errors[t.name] = error
+        print("gradient check \(label) \(t.name): worst relative error \(String(format: "%.2e", error))")
+        #expect(error < GradientCheck.tolerance, "\(label) \(t.name): relative error \(error)")
+    }
+    return errors
+}
+
+/// Whether a gradient would pass the check (for the tests that must see a wrong one fail).
+func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
+    GradientCheck.relativeError(analytic, GradientCheck.numeric(values.values, loss)) < GradientCheck.tolerance
+}
+
+@Suite struct LinearTests {
+    @Test func gradients() {
+        var layout = ParameterLayout()
+        Linear.declare(in: &layout, prefix: "fc", inputs: 5, outputs: 3)
+        let p = Parameters(layout: layout)
+        p.initialize(.uniform(bound: 0.5), seed: 1)
+        let fc = Linear(p, prefix: "fc")
+        let x = Tensor(zeros: [4, 5]), y = Tensor(zeros: [4, 3]), dx = Tensor(zeros: [4, 5])
+        fillUniform(x, bound: 1, seed: 2, row: 0)
+        let w = projection(count: 12, seed: 3)
+        let dy = Tensor(shape: [4, 3], values: w)
+        p.zeroGradients()
+        fc.forward(x.matrix, into: y.matrix)
+        fc.accumulateGradients(input: x.matrix, outputGradient: dy.matrix)
+        fc.inputGradient(dy.matrix, into: dx.matrix)
+        expectGradients("Linear", [
+            Checked(name: "weight", values: p.value("fc.weight"), analytic: p.gradient("fc.weight").array),
+            Checked(name: "bias", values: p.value("fc.bias"), analytic: p.gradient("fc.bias").array),
+            Checked(name: "input", values: x, analytic: dx.array),
+        ]) {
+            fc.forward(x.matrix, into: y.matrix)
+            return dot(w, y.values)
+        }
+    }
+}
+
+@Suite struct GumbelSoftmaxTests {
+    @Test(arguments: [Float(0.5), 1, 3])
+    func gradients(temperature tau: Float) {
+        let h = Tensor(zeros: [3, 6]), g = Tensor(zeros: [3, 6]), y = Tensor(zeros: [3, 6]), dh = Tensor(zeros: [3, 6])
+        fillUniform(h, bound: 2, seed: 4, row: 0)
+        CounterRandom(seed: 5).fillGumbel(g.base, count: g.count, .generatorGumbel, step: 0, row: 0)
+        let w = projection(count: 18, seed: 6)
+        let dy = Tensor(shape: [3, 6], values: w)
+        GumbelSoftmax.forward(logits: h.matrix, gumbel: g.matrix, temperature: tau, into: y.matrix)
+        GumbelSoftmax.backward(outputGradient: dy.matrix, output: y.matrix, temperature: tau, into: dh.matrix)
+        let loss = {
+            GumbelSoftmax.forward(logits: h.matrix, gumbel: g.matrix, temperature: tau, into: y.matrix)
+            return dot(w, y.values)
+        }
+        expectGradients("GumbelSoftmax tau=\(tau)", [Checked(name: "logits", values: h, analytic: dh.array)], loss: loss)
+
+        // Wrong backwards fail: the softmax Jacobian taken as diagonal (no ⟨dy, y⟩ term),
+        // and the 1/τ factor forgotten (for τ ≠ 1).
+        let diagonal = (0..<18).map { i in y.base[i] * (w[i]) / tau }
+        #expect(!passes(diagonal, values: h, loss: loss))
+        if tau != 1 {
+            #expect(!passes(dh.array.map { $0 * tau }, values: h, loss: loss))
+        }
+    }
+
+    @Test func lowTemperatureApproachesTheExactDraw() {
+        let h = Tensor(zeros: [50, 6]), g = Tensor(zeros: [50, 6]), y = Tensor(zeros: [50, 6])
+        fillUniform(h, bound: 2, seed: 8, row: 0)
+        CounterRandom(seed: 9).fillGumbel(g.base, count: g.count, .generatorGumbel, step: 0, row: 0)
+        var mass = [Float]()
+        for tau: Float in [10, 1, 0.1, 1e-3] {
+            GumbelSoftmax.forward(logits: h.matrix, gumbel: g.matrix, temperature: tau, into: y.matrix)
+            var total: Float = 0
+            for r in 0..<50 {
+                let scores = (0..<6).map { h.matrix[r, $0] + g.matrix[r, $0] }
+                let best = scores.indices.max { scores[$0] < scores[$1] }!
+                total += y.matrix[r, best]
+            }
+            mass.append(total / 50)
+        }
+        // The mass on argmax(h + g) grows as τ falls, towards 1 (a one-hot draw, eq. 3).
+        #expect(mass == mass.sorted() && mass[0] < 0.5 && mass[3] > 0.98, "\(mass)")
+    }
+}
+
+@Suite struct LogitLossTests {
+    @Test(arguments: [LogitLoss.real, .fake, .generator])
+    func valuesAndGradients(loss kind: LogitLoss) {
+        let xs: [Float] = [-30, -3, -0.5, 0, 0.7, 4, 30]
+        let a = Tensor(shape: [xs.count], values: xs), da = Tensor(zeros: [xs.count])
+        let scale: Float = 0.25
+        let total = kind.evaluate(logits: UnsafeBufferPointer(a.values), scale: scale, gradients: da.values)
+        // Values against Float64: −log σ(a) = log(1 + e^−a), −log(1 − σ(a)) = log(1 + e^a), −a.
+        let reference = xs.map { x -> Double in
+            let d = Double(x)
+            switch kind {
+            case .real: return Foundation.log1p(Foundation.exp(-d))
+            case .fake: return Foundation.log1p(Foundation.exp(d))
+            case .generator: return -d
+            }
+        }
+        #expect(abs(total - reference.reduce(0, +)) < 1e-5 * max(1, abs(total)), "\(kind) total \(total)")
+        let scratch = Tensor(zeros: [xs.count])
+        expectGradients("LogitLoss.\(kind)", [Checked(name: "logits", values: a, analytic: da.array)]) {
+            Double(scale) * kind.evaluate(logits: UnsafeBufferPointer(a.values), scale: 1, gradients: scratch.values)
+        }
+    }
+}
+
+@Suite struct AdamTests {
+    /// Two steps worked by hand, lr 0.01, β1 0.5, β2 0.999, ε 1e-8.
+    ///
+    /// Step 1, g = (0.1, −0.2, 0): m = 0.5 g, v = 0.001 g², m̂ = g, v̂ = g², so
+    /// θ −= 0.01 · g / (|g| + 1e-8): (1, −2, 0.5) → (0.99, −1.99, 0.5) (to 1e-9; 0/(0+ε) = 0).
+    /// Step 2, g = (0.3, 0.2, −0.4): m = (0.175, 0.05, −0.2),
+    /// v = (9.999e-5, 7.996e-5, 1.6e-4), 1 − β1² = 0.75, 1 − β2² = 0.001999,
+    /// m̂ = (0.233333, 0.0666667, −0.266667), √v̂ = (0.2236509, 0.2, 0.2829125),
+    /// θ −= 0.01 · m̂ / (√v̂ + ε) = (0.0104329, 0.0033333, −0.0094257):
+    /// θ = (0.9795671, −1.9933333, 0.5094257).
+    @Test func firstStepsMatchHandComputedValues() {
+        var layout = ParameterLayout()
+        layout.add("theta", shape: [3])
+        let p = Parameters(layout: layout)
+        p.value("theta").base.update(from: [1, -2, 0.5], count: 3)
+        let adam = Adam(parameterCount: 3, settings: AdamSettings(learningRate: 0.01, beta1: 0.5, beta2: 0.999, epsilon: 1e-8))
+        p.gradient("theta").base.update(from: [0.1, -0.2, 0], count: 3)
+        adam.update(p)
+        let after1 = p.value("theta").array
+        for (got, want) in zip(after1, [0.99, -1.99, 0.5] as [Float]) { #expect(abs(got - want) < 1e-6, "step 1: \(after1)") }
+        p.gradient("theta").base.update(from: [0.3, 0.2, -0.4], count: 3)
+        adam.update(p)
+        let after2 = p.value("theta").array
+        for (got, want) in zip(after2, [0.9795671, -1.9933333, 0.5094257] as [Float]) {
+            #expect(abs(got - want) < 2e-6, "step 2: \(after2)")
+        }
+        #expect(adam.step == 2)
+        #expect(abs(adam.firstMoment.pointer[0] - 0.175) < 1e-7 && abs(adam.secondMoment.pointer[2] - 1.6e-4) < 1.6e-8)
+    }
+}
