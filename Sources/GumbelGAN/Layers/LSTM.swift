@@ -1,5 +1,3 @@
-import Foundation
-
 /// A one-layer LSTM in PyTorch's layout: `weight_ih [4H, I]`, `weight_hh [4H, H]`,
 /// `bias_ih [4H]`, `bias_hh [4H]`, gate blocks in the order input, forget, cell, output.
 ///
@@ -73,7 +71,10 @@ public struct LSTM {
         recur(t, a)
     }
 
-    /// Adds `W_hh h_t` to step `t`'s input projection and applies the gates.
+    /// Adds `W_hh h_t` and the biases to step `t`'s input projection and applies the gates.
+    /// The gate nonlinearities run over the whole `rows × 4H` matrix in one vectorised
+    /// pass: the cell block is pre-scaled by 2 so that `tanh a = 2σ(2a) − 1` comes out of
+    /// the same sigmoid.
     private func recur(_ t: Int, _ a: LSTMActivations) {
         let pre = a.gates[t]
         gemm(a.hiddens[t], .none, weightHH.matrix, .transposed, into: pre, .accumulate)
@@ -81,20 +82,24 @@ public struct LSTM {
         let bi = biasIH.base, bh = biasHH.base
         for r in 0..<a.rows {
             let gate = pre.row(r)
-            let cPrev = a.cells[t].row(r), cNext = a.cells[t + 1].row(r)
-            let hNext = a.hiddens[t + 1].row(r), tanhC = a.cellTanh[t].row(r)
+            for k in 0..<(4 * n) { gate[k] += bi[k] + bh[k] }
+            for k in (2 * n)..<(3 * n) { gate[k] *= 2 }
+        }
+        map(pre.base, into: pre.base, count: pre.count, sigmoid)
+        let cells = a.cells[t + 1]
+        for r in 0..<a.rows {
+            let gate = pre.row(r), cPrev = a.cells[t].row(r), cNext = cells.row(r)
             for j in 0..<n {
-                let i = sigmoid(gate[j] + bi[j] + bh[j])
-                let f = sigmoid(gate[n + j] + bi[n + j] + bh[n + j])
-                let g = Foundation.tanh(gate[2 * n + j] + bi[2 * n + j] + bh[2 * n + j])
-                let o = sigmoid(gate[3 * n + j] + bi[3 * n + j] + bh[3 * n + j])
-                gate[j] = i; gate[n + j] = f; gate[2 * n + j] = g; gate[3 * n + j] = o
-                let c = f * cPrev[j] + i * g
-                let tc = Foundation.tanh(c)
-                cNext[j] = c
-                tanhC[j] = tc
-                hNext[j] = o * tc
+                let g = 2 * gate[2 * n + j] - 1
+                gate[2 * n + j] = g
+                cNext[j] = gate[n + j] * cPrev[j] + gate[j] * g
             }
+        }
+        let cellTanh = a.cellTanh[t], hiddens = a.hiddens[t + 1]
+        map(cells.base, into: cellTanh.base, count: cells.count, tanh)
+        for r in 0..<a.rows {
+            let o = pre.row(r) + 3 * n, tanhC = cellTanh.row(r), h = hiddens.row(r)
+            for j in 0..<n { h[j] = o[j] * tanhC[j] }
         }
     }
 

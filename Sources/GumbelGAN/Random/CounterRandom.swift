@@ -62,7 +62,8 @@ public struct CounterRandom: Sendable {
     /// drawn at indices `first ..< first + count`. Values lie in about (-2.8, 16.6).
     public func fillGumbel(_ out: UnsafeMutablePointer<Float>, count: Int,
                            _ stream: RandomStream, step: Int, row: Int, from first: Int = 0) {
-        fillWords(out, count: count, stream, step: step, row: row, from: first) { -log(-log(Self.openUnit($0))) }
+        fillUniform(out, count: count, stream, step: step, row: row, from: first)
+        map(out, into: out, count: count) { -log(-log($0)) }
     }
 
     /// Fills `count` values with standard normal numbers (Box–Muller): value `i` uses the

@@ -17,7 +17,8 @@ public func softplus(_ x: Float) -> Float {
 }
 
 /// Row-wise `y = softmax(scale · x)` along the last axis: `y_j = e^{s x_j - m} / Σ_k e^{s x_k - m}`
-/// with `m = max_k s x_k`, so no exponent overflows. `y` may be `x`.
+/// with `m = max_k s x_k`, so no exponent overflows. The exponentials run over the whole
+/// matrix in one vectorised pass. `y` may be `x`.
 public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
     precondition(x.rows == y.rows && x.columns == y.columns, "softmaxRows: shapes differ")
     let n = x.columns
@@ -25,12 +26,13 @@ public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
         let xr = x.row(r), yr = y.row(r)
         var top = -Float.infinity
         for j in 0..<n { top = max(top, scale * xr[j]) }
+        for j in 0..<n { yr[j] = scale * xr[j] - top }
+    }
+    map(y.base, into: y.base, count: y.count, exp)
+    for r in 0..<y.rows {
+        let yr = y.row(r)
         var sum: Float = 0
-        for j in 0..<n {
-            let e = exp(scale * xr[j] - top)
-            yr[j] = e
-            sum += e
-        }
+        for j in 0..<n { sum += yr[j] }
         let inverse = 1 / sum
         for j in 0..<n { yr[j] *= inverse }
     }

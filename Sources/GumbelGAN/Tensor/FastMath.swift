@@ -1,0 +1,90 @@
+/// Vectorised exp, log, sigmoid and tanh over 8 Float32 lanes, and a loop that maps them
+/// over storage. glibc's scalar expf/tanhf cost ~10 ns a call and took most of a training
+/// step at the paper's sizes; these run a lane in about a nanosecond.
+///
+/// Accuracy (checked against Float64 in the tests): exp and log within 2 ulp over their
+/// whole range; sigmoid and tanh within 2e-7 absolute. No lane overflows to ∞ or becomes
+/// NaN for finite input.
+public typealias Lanes = SIMD8<Float>
+
+/// `e^x`: Cody–Waite reduction `x = n ln 2 + r`, `|r| ≤ ln 2 / 2`, Cephes's degree-7
+/// polynomial for `e^r`, and `2^n` built from its exponent bits. `x` is clamped to
+/// [−87.3, 88.3], so the result is a normal, finite number. (`n` is rounded with the
+/// 1.5·2²³ trick, which also yields its integer bits; Swift's generic SIMD rounding and
+/// conversions compile to per-lane calls.)
+@inline(__always)
+public func exp(_ x: Lanes) -> Lanes {
+    var x = x
+    x.replace(with: -87.3, where: x .< -87.3)
+    x.replace(with: 88.3, where: x .> 88.3)
+    let magic: Float = 12_582_912   // 1.5 · 2^23
+    let shifted = x * 1.442_695_04 + magic
+    let n = shifted - magic
+    var r = x - n * 0.693_359_375
+    r = r + n * 2.121_944_4e-4
+    var p = Lanes(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    p = p * (r * r) + r + 1
+    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(Lanes(repeating: magic), to: SIMD8<Int32>.self)
+    return p * unsafeBitCast((integer &+ 127) &<< 23, to: Lanes.self)
+}
+
+/// `log x` for positive normal `x`: `x = m · 2^e` with `m` in [√½, √2), Cephes's
+/// polynomial for `log m`.
+@inline(__always)
+public func log(_ x: Lanes) -> Lanes {
+    let bits = unsafeBitCast(x, to: SIMD8<Int32>.self)
+    // The exponent as a float, by the 2²³ trick: (2²³ + k) − (2²³ + 127) = k − 127.
+    let magic: Float = 8_388_608
+    var e = unsafeBitCast((bits &>> 23) | unsafeBitCast(Lanes(repeating: magic), to: SIMD8<Int32>.self), to: Lanes.self) - (magic + 127)
+    var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: Lanes.self)   // in [1, 2)
+    let big = m .> 1.414_213_56
+    m.replace(with: m * 0.5, where: big)
+    e.replace(with: e + 1, where: big)
+    let f = m - 1
+    let z = f * f
+    var p = Lanes(repeating: 7.037_683_6e-2)
+    p = p * f - 1.151_461_0e-1
+    p = p * f + 1.167_699_9e-1
+    p = p * f - 1.242_014_1e-1
+    p = p * f + 1.424_932_3e-1
+    p = p * f - 1.666_805_8e-1
+    p = p * f + 2.000_071_5e-1
+    p = p * f - 2.499_999_4e-1
+    p = p * f + 3.333_333_1e-1
+    var y = p * f * z
+    y = y + e * -2.121_944_4e-4
+    y = y - 0.5 * z
+    return f + y + e * 0.693_359_375
+}
+
+/// `1 / (1 + e^−x)`.
+@inline(__always)
+public func sigmoid(_ x: Lanes) -> Lanes { 1 / (1 + exp(-x)) }
+
+/// `tanh x = 2σ(2x) − 1`.
+@inline(__always)
+public func tanh(_ x: Lanes) -> Lanes { 2 * sigmoid(2 * x) - 1 }
+
+/// `y[i] = f(x[i])` for `i < count`, eight at a time; the last partial group goes through a
+/// padded vector. `y` may be `x`.
+@inline(__always)
+public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
+                _ f: (Lanes) -> Lanes) {
+    var i = 0
+    while i + 8 <= count {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: f(v), as: Lanes.self)
+        i += 8
+    }
+    if i < count {
+        var v = Lanes(repeating: 1)
+        for k in 0..<(count - i) { v[k] = x[i + k] }
+        let out = f(v)
+        for k in 0..<(count - i) { y[i + k] = out[k] }
+    }
+}
