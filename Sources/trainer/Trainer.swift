@@ -7,6 +7,28 @@ struct Trainer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trainer",
         abstract: "GumbelGAN: GANs for sequences of discrete symbols with the Gumbel-softmax relaxation.",
-        subcommands: [Smoke.self],
-        defaultSubcommand: Smoke.self)
+        subcommands: [Train.self, Evaluate.self, Table.self],
+        defaultSubcommand: Train.self)
+}
+
+/// An error for the user: one line, already saying what to do.
+struct UserError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Preset: ExpressibleByArgument {}
+extension TemperatureSchedule.Kind: ExpressibleByArgument {}
+extension GeneratorInitialState: ExpressibleByArgument {}
+extension Estimator: ExpressibleByArgument {}
+extension RealEncoding: ExpressibleByArgument {}
+extension InitializationScheme: ExpressibleByArgument {}
+extension Objective: ExpressibleByArgument {}
+
+/// Runs `body`, turning the library's typed errors into one-line user errors.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as DataError { throw UserError(e.description) }
+    catch let e as RunFolderError { throw UserError(e.description) }
+    catch let e as FileWriteError { throw UserError(e.description) }
+    catch let e as SafeTensorsError { throw UserError(e.description) }
 }

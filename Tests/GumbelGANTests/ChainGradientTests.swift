@@ -146,3 +146,55 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         #expect(error > 100 * GradientCheck.referenceTolerance, "error \(error)")
     }
 }
+
+@Suite struct GeneratorModeTests {
+    /// Maximum likelihood with teacher forcing: the loss and its gradient against Float64
+    /// central differences of the reference.
+    @Test func teacherForcedGradients() {
+        let f = GANFixture(initialState: .zero)
+        var reference = ReferenceGAN(f)
+        let symbols = (0..<f.rows).map { r in (0..<f.length).map { (r * 7 + $0 * 3) % f.vocabulary } }
+        let inputs = Tensor(zeros: [f.length, f.rows, f.vocabulary])
+        for r in 0..<f.rows { for t in 0..<f.length { inputs[t][r, symbols[r][t]] = 1 } }
+        f.generator.parameters.zeroGradients()
+        f.generator.forward(f.g, teacherInputs: inputs)
+        let loss = SequenceLikelihood.negativeLogLikelihood(logits: f.g.logits, targets: inputs,
+                                                            scale: 1 / Float(f.rows * f.length),
+                                                            gradients: f.g.logitGradients)
+        f.generator.backward(f.g, teacherInputs: inputs)
+        #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.teacherForcedLoss(symbols) }
+            expectMatchesReference("teacher-forced \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+    }
+
+    /// Straight-through: the forward pass hands out exact one-hot draws `argmax(ℓ + g)`, and
+    /// the backward pass is the Gumbel-softmax one taken at the soft sample.
+    @Test func straightThroughForwardIsOneHotOfTheExactDraw() {
+        let f = GANFixture(initialState: .noise)
+        f.generator.forward(f.g, temperature: f.temperature, estimator: .straightThrough)
+        for t in 0..<f.length {
+            for r in 0..<f.rows {
+                let scores = (0..<f.vocabulary).map { f.g.logits[t][r, $0] + f.g.gumbel[t][r, $0] }
+                let best = scores.indices.max { scores[$0] < scores[$1] }!
+                #expect(Int(f.g.symbols[r * f.length + t]) == best)
+                #expect((0..<f.vocabulary).map { f.g.samples[t][r, $0] } == (0..<f.vocabulary).map { $0 == best ? 1 : 0 })
+                let soft = (0..<f.vocabulary).map { f.g.softSamples[t][r, $0] }
+                #expect(abs(soft.reduce(0, +) - 1) < 1e-5 && soft.indices.max { soft[$0] < soft[$1] } == best)
+            }
+        }
+        // Backward runs the soft path: with a gradient only on the last step, the logit
+        // gradient there is the Gumbel-softmax backward at the soft sample.
+        let dy = Tensor(zeros: f.g.samples.shape)
+        fillUniform(Tensor(dy.storage, offset: (f.length - 1) * f.rows * f.vocabulary, shape: [f.rows, f.vocabulary]),
+                    bound: 1, seed: 30, row: 0)
+        f.generator.forward(f.g, temperature: f.temperature, estimator: .straightThrough)
+        f.generator.parameters.zeroGradients()
+        f.generator.backward(f.g, sampleGradients: dy, temperature: f.temperature, estimator: .straightThrough)
+        let expected = Tensor(zeros: [f.rows, f.vocabulary])
+        GumbelSoftmax.backward(outputGradient: dy[f.length - 1], output: f.g.softSamples[f.length - 1],
+                               temperature: f.temperature, into: expected.matrix)
+        #expect(Array(f.g.logitGradients[f.length - 1].values) == expected.array)
+    }
+}

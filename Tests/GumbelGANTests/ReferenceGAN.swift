@@ -28,7 +28,7 @@ struct ReferenceGAN {
         generator = table(f.generator.parameters)
         discriminator = table(f.discriminator.parameters)
         noiseHidden = rows(f.g.lstm.initialHidden)
-        noiseCell = f.generator.initialState == .noise ? rows(f.g.lstm.initialCell) : nil
+        noiseCell = f.generator.initialState == .noiseHiddenLearnedCell ? nil : rows(f.g.lstm.initialCell)
         gumbel = (0..<f.length).map { rows(f.g.gumbel[$0]) }
         real = (0..<f.length).map { rows(f.real[$0]) }
         vocabulary = f.vocabulary
@@ -94,6 +94,27 @@ struct ReferenceGAN {
     }
 
     var rows: Int { noiseHidden.count }
+
+    /// Teacher forcing: mean over examples and steps of `−log softmax(ℓ_t)[s_t]`, where
+    /// `ℓ_t` is computed after feeding the one-hot symbols `s_0 … s_{t−1}` (`symbols[row][t]`).
+    func teacherForcedLoss(_ symbols: [[Int]]) -> Double {
+        var total = 0.0
+        for (r, sequence) in symbols.enumerated() {
+            var h = noiseHidden[r]
+            var c = noiseCell?[r] ?? generator["c0"]!
+            for t in 0..<length {
+                if t > 0 {
+                    var x = [Double](repeating: 0, count: vocabulary)
+                    x[sequence[t - 1]] = 1
+                    (h, c) = Self.cell(x, h, c, generator)
+                }
+                let l = Self.linear(h, generator)
+                let top = l.max()!
+                total -= l[sequence[t]] - top - log(l.map { exp($0 - top) }.reduce(0, +))
+            }
+        }
+        return total / Double(symbols.count * length)
+    }
 
     /// `−mean a_fake`.
     func generatorLoss() -> Double {

@@ -4,18 +4,33 @@ public enum GeneratorInitialState: String, Sendable, Codable, CaseIterable {
     case noise
     /// `h0 ~ U(0, 1)^H` per example, `c0` a learned parameter (the paper's variant (d)).
     case noiseHiddenLearnedCell = "noise-h0-learned-c0"
+    /// `h0 = c0 = 0` (the maximum-likelihood reference model).
+    case zero
+}
+
+/// What the generator feeds back, and what it hands to the discriminator.
+public enum Estimator: String, Sendable, Codable, CaseIterable {
+    /// The Gumbel-softmax sample `y = softmax((ℓ + g)/τ)` (the paper).
+    case gumbelSoftmax = "gumbel-softmax"
+    /// The exact draw `one_hot(argmax(ℓ + g))` forward, the Gumbel-softmax gradient backward
+    /// (Jang, Gu & Poole 2016, §2.2).
+    case straightThrough = "straight-through"
 }
 
 /// The paper's generator: an LSTM whose initial state is noise and which feeds each of
-/// its Gumbel-softmax samples back to itself as the next input.
+/// its samples back to itself as the next input.
 ///
-///     (h_0, c_0) = noise (or h_0 noise and c_0 learned)
-///     y_0 = GS(W_out h_0 + b_out)
-///     (h_t, c_t) = LSTM(y_{t-1}, h_{t-1}, c_{t-1}),   y_t = GS(W_out h_t + b_out),  t = 1 … T−1
+///     (h_0, c_0) = noise (or h_0 noise and c_0 learned, or zero)
+///     y_0 = S(W_out h_0 + b_out)
+///     (h_t, c_t) = LSTM(y_{t-1}, h_{t-1}, c_{t-1}),   y_t = S(W_out h_t + b_out),  t = 1 … T−1
 ///
-/// with `GS(ℓ) = softmax((ℓ + g_t) / τ)`. Parameters: `lstm.weight_ih [4H, V]`,
-/// `lstm.weight_hh [4H, H]`, `lstm.bias_ih`, `lstm.bias_hh [4H]`, `out.weight [V, H]`,
-/// `out.bias [V]`, and `c0 [H]` when the cell state is learned.
+/// with `S(ℓ) = softmax((ℓ + g_t)/τ)` (Gumbel-softmax) or its straight-through version.
+/// Each step's symbol is `argmax(ℓ + g_t)`, an exact categorical draw (the paper's eq. 3).
+/// Trained by maximum likelihood instead, the inputs are the data's one-hot symbols
+/// (teacher forcing) and the logits are scored against the next symbol.
+///
+/// Parameters: `lstm.weight_ih [4H, V]`, `lstm.weight_hh [4H, H]`, `lstm.bias_ih`,
+/// `lstm.bias_hh [4H]`, `out.weight [V, H]`, `out.bias [V]`, and `c0 [H]` when learned.
 public final class Generator {
     public let vocabularySize: Int
     public let hiddenSize: Int
@@ -53,9 +68,14 @@ public final class Generator {
         public let gumbel: Tensor
         /// `[T, rows, V]`: the logits `W_out h_t + b_out`.
         public let logits: Tensor
-        /// `[T, rows, V]`: the samples `y_t`.
+        /// `[T, rows, V]`: the samples `y_t`, fed back and handed to the discriminator.
         public let samples: Tensor
-        /// `[T, rows, V]`: `∂L/∂logits`, written by the backward pass.
+        /// `[T, rows, V]`: the Gumbel-softmax samples behind straight-through one-hots.
+        public let softSamples: Tensor
+        /// `[rows · T]`: each step's symbol `argmax(ℓ_t + g_t)`, row by row.
+        public let symbols: UnsafeMutableBufferPointer<Int32>
+        /// `[T, rows, V]`: `∂L/∂logits`, written by the backward pass (or, for maximum
+        /// likelihood, by the loss).
         public let logitGradients: Tensor
         /// `[rows, V]` and `[rows, H]`: scratch of the backward pass.
         let feedbackGradient: Matrix, outputHiddenGradient: Matrix
@@ -68,27 +88,34 @@ public final class Generator {
             gumbel = Tensor(zeros: [t, rows, v])
             logits = Tensor(zeros: [t, rows, v])
             samples = Tensor(zeros: [t, rows, v])
+            softSamples = Tensor(zeros: [t, rows, v])
             logitGradients = Tensor(zeros: [t, rows, v])
+            symbols = .allocate(capacity: rows * t)
+            symbols.initialize(repeating: 0)
             scratch = Tensor(zeros: [rows * (v + h)])
             feedbackGradient = Matrix(scratch.base, rows: rows, columns: v)
             outputHiddenGradient = Matrix(scratch.base + rows * v, rows: rows, columns: h)
         }
 
-        /// `∂L/∂h_0` after ``Generator/backward(_:sampleGradients:temperature:)``.
+        deinit { symbols.deallocate() }
+
+        /// `∂L/∂h_0` after a backward pass.
         public var initialHiddenGradient: Matrix { lstm.hiddenGradient }
-        /// `∂L/∂c_0` after ``Generator/backward(_:sampleGradients:temperature:)``.
+        /// `∂L/∂c_0` after a backward pass.
         public var initialCellGradient: Matrix { lstm.cellGradient }
     }
 
     /// Fills the noise of the workspace's rows, which are rows `firstRow …` of the global
     /// batch at training step `step`: `h0[r, j]` at `(generatorNoise, step, row, j)`,
-    /// `c0[r, j]` at index `H + j` (unless `c0` is learned), `g_t[r, v]` at
+    /// `c0[r, j]` at index `H + j` (unless `c0` is learned or zero), `g_t[r, v]` at
     /// `(generatorGumbel, step, row, t·V + v)`.
     public func drawNoise(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int) {
         let (h, v) = (hiddenSize, vocabularySize)
         for r in 0..<ws.rows {
             let row = firstRow + r
-            random.fillUniform(ws.lstm.initialHidden.row(r), count: h, .generatorNoise, step: step, row: row)
+            if initialState != .zero {
+                random.fillUniform(ws.lstm.initialHidden.row(r), count: h, .generatorNoise, step: step, row: row)
+            }
             if initialState == .noise {
                 random.fillUniform(ws.lstm.initialCell.row(r), count: h, .generatorNoise, step: step, row: row, from: h)
             }
@@ -98,15 +125,18 @@ public final class Generator {
         }
     }
 
-    /// Generates `y_0 … y_{T−1}` into `ws.samples` from the noise already in the workspace
-    /// (and the learned `c0`, if any).
-    public func forward(_ ws: Workspace, temperature tau: Float) {
+    /// Generates `y_0 … y_{T−1}` into `ws.samples` (and the symbols into `ws.symbols`) from
+    /// the noise already in the workspace.
+    public func forward(_ ws: Workspace, temperature tau: Float, estimator: Estimator = .gumbelSoftmax) {
         let a = ws.lstm
         if let c0 = learnedCell { broadcastRows(c0.value.base, into: a.initialCell) }
+        let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
         for t in 0..<length {
             if t > 0 { lstm.forwardStep(t - 1, input: ws.samples[t - 1], a) }
             output.forward(a.hiddens[t], into: ws.logits[t])
-            GumbelSoftmax.forward(logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: ws.samples[t])
+            GumbelSoftmax.forward(logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t])
+            recordSymbols(t, of: soft[t], ws)
+            if estimator == .straightThrough { oneHot(ws, step: t, into: ws.samples[t]) }
         }
     }
 
@@ -114,17 +144,52 @@ public final class Generator {
     /// the output layer and the LSTM, including the path through each fed-back sample.
     /// Adds the parameter gradients to `parameters.gradients` and leaves `∂L/∂h_0`,
     /// `∂L/∂c_0` in the workspace.
-    public func backward(_ ws: Workspace, sampleGradients dy: Tensor, temperature tau: Float) {
+    public func backward(_ ws: Workspace, sampleGradients dy: Tensor, temperature tau: Float,
+                         estimator: Estimator = .gumbelSoftmax) {
         precondition(dy.shape == ws.samples.shape, "Generator.backward: gradient \(dy.shape), samples \(ws.samples.shape)")
+        let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
+        backwardThroughSteps(ws, inputs: ws.samples) { t in
+            let dLogits = ws.logitGradients[t]
+            dLogits.copy(from: dy[t])
+            if t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
+            GumbelSoftmax.backward(outputGradient: dLogits, output: soft[t], temperature: tau, into: dLogits)
+        }
+    }
+
+    // MARK: Maximum likelihood
+
+    /// Teacher forcing: the logits of every step with the one-hot data `inputs` (`[T, rows, V]`,
+    /// step `t` holding symbol `t`) fed back in place of samples. The initial state is what
+    /// ``drawNoise(_:random:step:firstRow:)`` left (zero for ``GeneratorInitialState/zero``).
+    public func forward(_ ws: Workspace, teacherInputs inputs: Tensor) {
+        let a = ws.lstm
+        if let c0 = learnedCell { broadcastRows(c0.value.base, into: a.initialCell) }
+        for t in 0..<length {
+            if t > 0 { lstm.forwardStep(t - 1, input: inputs[t - 1], a) }
+            output.forward(a.hiddens[t], into: ws.logits[t])
+        }
+    }
+
+    /// Backward of ``forward(_:teacherInputs:)`` from the logit gradients already in
+    /// `ws.logitGradients`.
+    public func backward(_ ws: Workspace, teacherInputs inputs: Tensor) {
+        backwardThroughSteps(ws, inputs: inputs) { _ in }
+    }
+
+    // MARK: Shared
+
+    /// Visits steps `T−1 … 0`: `logitGradient(t)` completes `ws.logitGradients[t]` (it may
+    /// read `ws.feedbackGradient`, the gradient reaching input `t` from step `t + 1`), then
+    /// the gradient flows into `h_t` and back through the LSTM step that made it. Weight
+    /// gradients are accumulated once at the end, over all steps, with `inputs` the
+    /// sequence the LSTM read.
+    private func backwardThroughSteps(_ ws: Workspace, inputs: Tensor, _ logitGradient: (Int) -> Void) {
         let a = ws.lstm
         a.hiddenGradient.zero()
         a.cellGradient.zero()
         for t in stride(from: length - 1, through: 0, by: -1) {
-            let dLogits = ws.logitGradients[t]
-            dLogits.copy(from: dy[t])
-            if t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
-            GumbelSoftmax.backward(outputGradient: dLogits, output: ws.samples[t], temperature: tau, into: dLogits)
-            output.inputGradient(dLogits, into: ws.outputHiddenGradient)
+            logitGradient(t)
+            output.inputGradient(ws.logitGradients[t], into: ws.outputHiddenGradient)
             if t > 0 {
                 lstm.backwardStep(t - 1, outputGradient: ws.outputHiddenGradient, a)
                 lstm.inputGradient(step: t - 1, a, into: ws.feedbackGradient)
@@ -133,7 +198,23 @@ public final class Generator {
             }
         }
         output.accumulateGradients(input: a.hiddens.steps(0..<length), outputGradient: ws.logitGradients.matrix)
-        lstm.accumulateWeightGradients(inputs: ws.samples.steps(0..<(length - 1)), a)
+        lstm.accumulateWeightGradients(inputs: inputs.steps(0..<(length - 1)), a)
         if let c0 = learnedCell { addColumnSums(of: a.cellGradient, to: c0.gradient.base) }
+    }
+
+    /// Stores `argmax` of each row of step `t`'s sample (the argmax of `ℓ + g`).
+    private func recordSymbols(_ t: Int, of y: Matrix, _ ws: Workspace) {
+        for r in 0..<ws.rows {
+            let row = y.row(r)
+            var best = 0
+            for j in 1..<vocabularySize where row[j] > row[best] { best = j }
+            ws.symbols[r * length + t] = Int32(best)
+        }
+    }
+
+    /// Writes the one-hot of step `t`'s symbols into `y`.
+    private func oneHot(_ ws: Workspace, step t: Int, into y: Matrix) {
+        y.zero()
+        for r in 0..<ws.rows { y[r, Int(ws.symbols[r * length + t])] = 1 }
     }
 }

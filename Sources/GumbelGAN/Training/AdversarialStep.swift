@@ -24,19 +24,24 @@ public final class AdversarialStep {
     public let discriminatorOptimizer: Adam
     public let realRows: Int
     public let fakeRows: Int
-    /// `[T, realRows, V]`: the real examples' soft inputs, filled by the caller each step.
+    public let estimator: Estimator
+    public let encoder: RealInputs
+    /// `[T, realRows, V]`: the real examples as the discriminator sees them.
     public let realInputs: Tensor
     let generatorWorkspace: Generator.Workspace
     let realWorkspace: Discriminator.Workspace
     let fakeWorkspace: Discriminator.Workspace
 
-    public init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, adam: AdamSettings) {
+    public init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int,
+                estimator: Estimator, encoder: RealInputs, adam: AdamSettings) {
         precondition(generator.vocabularySize == discriminator.vocabularySize && generator.length == discriminator.length,
                      "AdversarialStep: generator and discriminator sizes differ")
         self.generator = generator
         self.discriminator = discriminator
         self.realRows = realRows
         self.fakeRows = fakeRows
+        self.estimator = estimator
+        self.encoder = encoder
         generatorOptimizer = Adam(parameterCount: generator.parameters.count, settings: adam)
         discriminatorOptimizer = Adam(parameterCount: discriminator.parameters.count, settings: adam)
         realInputs = Tensor(zeros: [generator.length, realRows, generator.vocabularySize])
@@ -45,12 +50,15 @@ public final class AdversarialStep {
         fakeWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: fakeRows)
     }
 
-    /// Runs iteration `step` with the real inputs already in ``realInputs``, drawing the
-    /// generator's noise from `random`, and updates both networks.
-    public func run(step: Int, temperature tau: Float, random: CounterRandom) -> StepLosses {
+    /// Runs iteration `step` on the real examples `realSymbols` (`realRows × T` indices),
+    /// drawing all noise from `random`, and updates both networks. `tau` is the generator's
+    /// temperature, `inputTau` the real inputs'.
+    public func run(step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
+                    random: CounterRandom) -> StepLosses {
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
+        encoder.encode(realSymbols, into: realInputs, temperature: inputTau, random: random, step: step, firstRow: 0)
         g.drawNoise(gws, random: random, step: step, firstRow: 0)
-        g.forward(gws, temperature: tau)
+        g.forward(gws, temperature: tau, estimator: estimator)
 
         // Discriminator step.
         d.parameters.zeroGradients()
@@ -72,7 +80,7 @@ public final class AdversarialStep {
         let generatorLoss = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
                                                          scale: 1 / Float(fakeRows), gradients: fakeWorkspace.logitGradients.values)
         d.backward(gws.samples, fakeWorkspace, inputGradients: true)
-        g.backward(gws, sampleGradients: fakeWorkspace.inputGradients, temperature: tau)
+        g.backward(gws, sampleGradients: fakeWorkspace.inputGradients, temperature: tau, estimator: estimator)
         generatorOptimizer.update(g.parameters)
 
         return StepLosses(discriminator: realLoss / Double(realRows) + fakeLoss / Double(fakeRows),

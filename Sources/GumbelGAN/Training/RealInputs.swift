@@ -1,17 +1,23 @@
 import Foundation
 
-/// The discriminator's view of real examples (the paper, section 4): each symbol becomes
-/// logits whose softmax puts `p` (0.9) on the true symbol and `(1 − p)/(d − 1)` on each
-/// other, and then a Gumbel-softmax sample at the input temperature:
+/// The discriminator's view of real examples.
+///
+/// ``RealEncoding/smoothed`` (the paper, section 4): each symbol becomes logits whose
+/// softmax puts `p` (0.9) on the true symbol and `(1 − p)/(d − 1)` on each other, and then
+/// a Gumbel-softmax sample at the input temperature:
 ///
 ///     x_t = softmax((log q_t + g_t) / τ),   q_t = p·onehot(s_t) + (1 − p)/(d − 1)·(1 − onehot(s_t))
+///
+/// ``RealEncoding/oneHot``: `x_t = onehot(s_t)`.
 public struct RealInputs: Sendable {
+    public let encoding: RealEncoding
     public let vocabularySize: Int
     /// Probability put on the true symbol.
     public let truthProbability: Float
 
-    public init(vocabularySize: Int, truthProbability: Float = 0.9) {
+    public init(_ encoding: RealEncoding, vocabularySize: Int, truthProbability: Float = 0.9) {
         precondition(vocabularySize >= 2, "RealInputs: a vocabulary needs at least 2 symbols")
+        self.encoding = encoding
         self.vocabularySize = vocabularySize
         self.truthProbability = truthProbability
     }
@@ -23,6 +29,11 @@ public struct RealInputs: Sendable {
                        random: CounterRandom, step: Int, firstRow: Int) {
         let (length, rows, v) = (x.shape[0], x.shape[1], vocabularySize)
         precondition(x.shape[2] == v && symbols.count == rows * length, "RealInputs.encode: \(symbols.count) symbols into \(x.shape)")
+        if encoding == .oneHot {
+            x.zero()
+            for r in 0..<rows { for t in 0..<length { x[t][r, Int(symbols[r * length + t])] = 1 } }
+            return
+        }
         let onTruth = Foundation.log(truthProbability)
         let offTruth = Foundation.log((1 - truthProbability) / Float(v - 1))
         for r in 0..<rows {

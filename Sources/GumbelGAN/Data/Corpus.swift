@@ -1,0 +1,88 @@
+import Foundation
+
+/// What can be wrong with a user's data file. Each description is one line that names the
+/// file, says what is wrong and what to do.
+public enum DataError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case unreadable(path: String, reason: String)
+    case empty(path: String)
+    case noUsableLines(path: String)
+    case invalidUTF8(path: String, line: Int)
+    case tooLong(path: String, firstLine: Int, count: Int, maximumLength: Int)
+    case tooShortMaximum(maximumLength: Int)
+
+    public var description: String {
+        switch self {
+        case .missing(let p):
+            return "\(p): no such file; give --data the path of a text file with one example per line"
+        case .unreadable(let p, let reason):
+            return "\(p): cannot be read (\(reason)); check the path and its permissions"
+        case .empty(let p):
+            return "\(p): the file is empty; it needs one example per line"
+        case .noUsableLines(let p):
+            return "\(p): no usable lines (every line is blank); it needs one example per line"
+        case .invalidUTF8(let p, let line):
+            return "\(p):\(line): not valid UTF-8; save the file as UTF-8"
+        case .tooLong(let p, let first, let count, let maximum):
+            return "\(p):\(first): longer than --max-length \(maximum) (\(count) line\(count == 1 ? "" : "s") in all); raise --max-length or pass --skip-long to leave them out"
+        case .tooShortMaximum(let maximum):
+            return "--max-length must be at least 1 (got \(maximum))"
+        }
+    }
+}
+
+/// A user's data set: one example per line of a UTF-8 text file.
+///
+/// Blank lines are left out; a trailing carriage return is removed (files saved on
+/// Windows). The vocabulary is the set of characters in the file plus a padding symbol;
+/// the length is `maximumLength` when given, else the longest line.
+public struct Corpus: Sendable {
+    public let path: String
+    public let lines: [String]
+    public let vocabulary: Vocabulary
+    public let length: Int
+    /// Lines left out because they were longer than the maximum length (with `skipLong`).
+    public let skippedLong: Int
+
+    public static func load(path: String, maximumLength: Int? = nil, skipLong: Bool = false) throws -> Corpus {
+        if let m = maximumLength, m < 1 { throw DataError.tooShortMaximum(maximumLength: m) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError.missing(path: path) }
+        if isFolder.boolValue { throw DataError.unreadable(path: path, reason: "it is a folder") }
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.isReadableFile(atPath: path) ? "\(error.localizedDescription)" : "permission denied"
+            throw DataError.unreadable(path: path, reason: reason)
+        }
+        if bytes.isEmpty { throw DataError.empty(path: path) }
+
+        var lines: [(number: Int, text: String)] = []
+        for (i, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            var lineBytes = raw
+            if lineBytes.last == UInt8(ascii: "\r") { lineBytes = lineBytes.dropLast() }
+            guard let text = String(validating: lineBytes, as: UTF8.self) else {
+                throw DataError.invalidUTF8(path: path, line: i + 1)
+            }
+            if !text.allSatisfy(\.isWhitespace) { lines.append((i + 1, text)) }
+        }
+        guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
+
+        var skipped = 0
+        if let maximum = maximumLength {
+            let long = lines.filter { $0.text.count > maximum }
+            if let first = long.first {
+                guard skipLong else {
+                    throw DataError.tooLong(path: path, firstLine: first.number, count: long.count, maximumLength: maximum)
+                }
+                skipped = long.count
+                lines.removeAll { $0.text.count > maximum }
+                guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
+            }
+        }
+        let texts = lines.map(\.text)
+        return Corpus(path: path, lines: texts, vocabulary: .of(lines: texts),
+                      length: maximumLength ?? texts.map(\.count).max()!, skippedLong: skipped)
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The negative log-likelihood of one-hot targets under softmax logits, summed over
+/// positions: `Σ_{t,r} −log softmax(ℓ_{t,r})[s_{t,r}]`, with gradient
+/// `∂/∂ℓ = softmax(ℓ) − onehot(s)` (scaled).
+public enum SequenceLikelihood {
+    /// Returns the sum (Float64) and writes `scale · (softmax(ℓ) − target)` to `gradients`.
+    /// `logits`, `targets` and `gradients` share one shape; `targets` rows are one-hot.
+    public static func negativeLogLikelihood(logits: Tensor, targets: Tensor, scale: Float, gradients: Tensor) -> Double {
+        precondition(logits.shape == targets.shape && logits.shape == gradients.shape,
+                     "SequenceLikelihood: shapes \(logits.shape), \(targets.shape), \(gradients.shape)")
+        let l = logits.matrix, y = targets.matrix, g = gradients.matrix
+        logSoftmaxRows(l, into: g)
+        var total = 0.0
+        for r in 0..<g.rows {
+            let gr = g.row(r), yr = y.row(r)
+            for j in 0..<g.columns {
+                total -= Double(yr[j] * gr[j])
+                gr[j] = scale * (exp(gr[j]) - yr[j])
+            }
+        }
+        return total
+    }
+}

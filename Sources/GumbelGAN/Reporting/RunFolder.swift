@@ -1,0 +1,138 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One line of `metrics.jsonl`: the means over a log interval, and the evaluation when one
+/// was made at this step.
+public struct MetricsRecord: Sendable, Equatable, Codable {
+    public var step: Int
+    public var tau: Float
+    public var lossD: Double?
+    public var lossG: Double?
+    public var dReal: Double?
+    public var dFake: Double?
+    public var nll: Double?
+    /// Seconds since the run started.
+    public var seconds: Double
+    public var evaluation: Evaluation?
+
+    public init(step: Int, tau: Float, seconds: Double) {
+        self.step = step
+        self.tau = tau
+        self.seconds = seconds
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case step, tau, seconds, nll, evaluation
+        case lossD = "loss_d", lossG = "loss_g", dReal = "d_real", dFake = "d_fake"
+    }
+}
+
+/// What can be wrong with a run folder.
+public enum RunFolderError: Error, Equatable, CustomStringConvertible {
+    case notEmpty(path: String)
+    case cannotCreate(path: String, reason: String)
+    case missingFile(path: String)
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notEmpty(let p): return "\(p): the run folder already holds files; choose another --run-dir or remove it"
+        case .cannotCreate(let p, let r): return "\(p): cannot create the run folder (\(r)); check the path and permissions"
+        case .missingFile(let p): return "\(p): no such file; is this a run folder written by `trainer train`?"
+        case .unreadable(let p, let r): return "\(p): cannot be read (\(r))"
+        }
+    }
+}
+
+/// The folder a run writes: `config.json`, `train.txt`, `metrics.jsonl`, `losses.svg`,
+/// `samples.txt`, `model.safetensors`. Every file but the metrics log is replaced
+/// atomically; each metrics line is appended whole.
+public final class RunFolder {
+    public let path: String
+
+    /// Opens an existing run folder (for evaluation).
+    public init(existing path: String) throws {
+        guard FileManager.default.fileExists(atPath: path + "/config.json") else { throw RunFolderError.missingFile(path: path + "/config.json") }
+        self.path = path
+    }
+
+    /// Creates `path` (and its parents); an existing folder must be empty.
+    public init(creating path: String) throws {
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw RunFolderError.cannotCreate(path: path, reason: "a file of that name exists") }
+            guard (try? fm.contentsOfDirectory(atPath: path))?.isEmpty ?? false else { throw RunFolderError.notEmpty(path: path) }
+        } else {
+            do { try fm.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+                throw RunFolderError.cannotCreate(path: path, reason: (error as NSError).localizedDescription)
+            }
+        }
+        self.path = path
+    }
+
+    public var configurationPath: String { path + "/config.json" }
+    public var metricsPath: String { path + "/metrics.jsonl" }
+    public var modelPath: String { path + "/model.safetensors" }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }()
+
+    public func write(configuration: TrainingConfiguration) throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try writeAtomically(try e.encode(configuration) + Data("\n".utf8), to: configurationPath)
+    }
+
+    public func readConfiguration() throws -> TrainingConfiguration {
+        do {
+            return try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: configurationPath)))
+        } catch {
+            throw RunFolderError.unreadable(path: configurationPath, reason: "\(error)")
+        }
+    }
+
+    public func write(lines: [String], to name: String) throws {
+        try writeAtomically(Data(lines.map { $0 + "\n" }.joined().utf8), to: path + "/" + name)
+    }
+
+    /// Appends one JSON line to `metrics.jsonl`.
+    public func append(_ record: MetricsRecord) throws {
+        let line = try Self.encoder.encode(record) + Data("\n".utf8)
+        let fd = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw FileWriteError.cannotCreate(path: metricsPath, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
+        guard written == line.count else { throw FileWriteError.cannotWrite(path: metricsPath, reason: String(cString: strerror(errno))) }
+    }
+
+    /// The records of `metrics.jsonl`, in order.
+    public func readMetrics() throws -> [MetricsRecord] {
+        guard let text = try? String(contentsOfFile: metricsPath, encoding: .utf8) else { throw RunFolderError.missingFile(path: metricsPath) }
+        return try text.split(separator: "\n").enumerated().map { i, line in
+            do { return try JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8)) } catch {
+                throw RunFolderError.unreadable(path: "\(metricsPath):\(i + 1)", reason: "not a metrics record")
+            }
+        }
+    }
+
+    /// Figure 3: both losses (or the likelihood) against the iteration, to `losses.svg`.
+    public func writePlot(_ records: [MetricsRecord], title: String) throws {
+        let x = records.map { Double($0.step) }
+        var series: [LossPlot.Series] = []
+        if records.contains(where: { $0.lossD != nil }) {
+            series.append(.init(name: "discriminator", color: "#1f77b4", values: records.map { $0.lossD ?? .nan }))
+            series.append(.init(name: "generator", color: "#d62728", values: records.map { $0.lossG ?? .nan }))
+        } else {
+            series.append(.init(name: "NLL per symbol", color: "#2ca02c", values: records.map { $0.nll ?? .nan }))
+        }
+        let plot = LossPlot(title: title, xLabel: "iteration", yLabel: "loss", x: x, series: series)
+        try writeAtomically(Data(plot.svg().utf8), to: path + "/losses.svg")
+    }
+}

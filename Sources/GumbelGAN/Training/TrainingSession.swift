@@ -1,0 +1,168 @@
+/// What one iteration reports.
+public struct IterationReport: Sendable, Equatable {
+    /// Iterations done, this one included.
+    public var step: Int
+    /// The generator's temperature in this iteration.
+    public var temperature: Float
+    /// Adversarial runs: the losses and mean discriminator outputs; nil for maximum likelihood.
+    public var adversarial: StepLosses?
+    /// Maximum-likelihood runs: the mean negative log-likelihood per symbol; nil otherwise.
+    public var negativeLogLikelihood: Double?
+}
+
+/// What an evaluation reports: the sample metrics and, for a likelihood-trained
+/// generator, the negative log-likelihood per symbol of the training and held-out strings.
+public struct Evaluation: Sendable, Equatable, Codable {
+    public var samples: SampleMetrics
+    public var trainingNLL: Double?
+    public var heldOutNLL: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case samples, trainingNLL = "train_nll", heldOutNLL = "heldout_nll"
+    }
+}
+
+/// A run in one process: the data, both networks, their optimisers, and the iteration
+/// count. ``iterate()`` runs the next iteration of the configured objective.
+public final class TrainingSession {
+    public let configuration: TrainingConfiguration
+    public let dataset: Dataset
+    public let generator: Generator
+    public let discriminator: Discriminator?
+    public internal(set) var completedIterations = 0
+    let random: CounterRandom
+    let adversarial: AdversarialStep?
+    let likelihood: LikelihoodStep?
+    /// `batchSize × T`: this iteration's real examples.
+    var batch: [Int32]
+
+    public init(configuration c: TrainingConfiguration, dataset: Dataset) {
+        precondition(c.problem() == nil, "TrainingSession: \(c.problem()!)")
+        configuration = c
+        self.dataset = dataset
+        random = CounterRandom(seed: c.seed)
+        let (v, t) = (dataset.vocabulary.count, dataset.length)
+        generator = Generator(vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState)
+        generator.parameters.initialize(Self.initialization(c, hidden: c.hiddenSize), seed: c.seed)
+        batch = [Int32](repeating: 0, count: c.batchSize * t)
+        switch c.objective {
+        case .adversarial:
+            let d = Discriminator(vocabularySize: v, hiddenSize: c.discriminatorHiddenSize, length: t)
+            d.parameters.initialize(Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
+            discriminator = d
+            adversarial = AdversarialStep(
+                generator: generator, discriminator: d, realRows: c.batchSize, fakeRows: c.generatorBatchSize,
+                estimator: c.estimator, encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
+                adam: c.adam)
+            likelihood = nil
+        case .maximumLikelihood:
+            discriminator = nil
+            adversarial = nil
+            likelihood = LikelihoodStep(generator: generator, rows: c.batchSize, adam: c.adam)
+        }
+    }
+
+    static func initialization(_ c: TrainingConfiguration, hidden: Int) -> Initialization {
+        switch c.initialization {
+        case .normal: return .normal(standardDeviation: c.initialScale)
+        case .pytorch: return .uniform(bound: 1 / Float(hidden).squareRoot())
+        }
+    }
+
+    /// Runs the next iteration.
+    public func iterate() -> IterationReport {
+        let i = completedIterations
+        let c = configuration
+        drawBatch(step: i)
+        let tau = c.temperature.value(at: i)
+        var report = IterationReport(step: i + 1, temperature: tau)
+        batch.withUnsafeBufferPointer { symbols in
+            if let adversarial {
+                report.adversarial = adversarial.run(step: i, realSymbols: symbols, temperature: tau,
+                                                     inputTemperature: c.inputTemperature.value(at: i), random: random)
+            } else if let likelihood {
+                report.negativeLogLikelihood = likelihood.run(step: i, symbols: symbols, random: random)
+            }
+        }
+        completedIterations += 1
+        return report
+    }
+
+    /// Row `r` of iteration `step`'s minibatch is training example `⌊u·n⌋` for the uniform
+    /// draw `u` at `(minibatch, step, r, 0)`: sampling with replacement, the same on every
+    /// process.
+    func drawBatch(step: Int) {
+        let (n, t) = (dataset.strings.count, dataset.length)
+        dataset.symbols.withUnsafeBufferPointer { all in
+            for r in 0..<configuration.batchSize {
+                let u = CounterRandom.openUnit(random.bits(.minibatch, step: step, row: r, index: 0))
+                let example = min(Int(u * Float(n)), n - 1)
+                for k in 0..<t { batch[r * t + k] = all[example * t + k] }
+            }
+        }
+    }
+
+    // MARK: Sampling and evaluation
+
+    /// How the generator samples after training: its final temperature and the way it was
+    /// trained to feed back (a likelihood-trained one feeds back its exact draws).
+    public var samplingTemperature: Float { configuration.temperature.value(at: configuration.iterations) }
+    public var samplingEstimator: Estimator {
+        configuration.objective == .maximumLikelihood ? .straightThrough : configuration.estimator
+    }
+
+    /// `count` generated strings, each an exact categorical draw `argmax(ℓ_t + g_t)` at every
+    /// step (the paper's eq. 3), decoded with the padding at the end removed. The same
+    /// `seed` gives the same strings.
+    public func sample(count: Int, seed: UInt64) -> [String] {
+        let rows = min(count, 1000)
+        let ws = Generator.Workspace(generator: generator, rows: rows)
+        let random = CounterRandom(seed: seed)
+        var out: [String] = []
+        out.reserveCapacity(count)
+        var block = 0
+        while out.count < count {
+            generator.drawNoise(ws, random: random, step: block, firstRow: 0)
+            generator.forward(ws, temperature: samplingTemperature, estimator: samplingEstimator)
+            let length = generator.length
+            for r in 0..<min(rows, count - out.count) {
+                out.append(dataset.vocabulary.decode(ws.symbols[(r * length)..<((r + 1) * length)]))
+            }
+            block += 1
+        }
+        return out
+    }
+
+    /// The evaluation metrics on `count` generated strings (drawn with a seed derived from
+    /// the run's, so evaluations of one run are comparable) and, for maximum likelihood,
+    /// the NLL of the training set and of 1,000 held-out strings.
+    public func evaluate(count: Int) -> Evaluation {
+        let samples = sample(count: count, seed: configuration.seed ^ 0x5EED_E7A1)
+        let metrics = SampleMetrics.score(samples, training: dataset.strings, reference: dataset.referenceSample(count),
+                                          isValid: dataset.isValid)
+        var evaluation = Evaluation(samples: metrics)
+        if configuration.objective == .maximumLikelihood {
+            evaluation.trainingNLL = negativeLogLikelihood(dataset.strings)
+            if let held = dataset.heldOut(1000) { evaluation.heldOutNLL = negativeLogLikelihood(held) }
+        }
+        return evaluation
+    }
+
+    /// Mean negative log-likelihood per symbol (nats, padding positions included) of
+    /// `strings` under the generator with teacher forcing, in chunks of up to 500.
+    public func negativeLogLikelihood(_ strings: [String]) -> Double {
+        let t = dataset.length
+        var total = 0.0, start = 0, block = 0
+        while start < strings.count {
+            let chunk = strings[start..<min(start + 500, strings.count)]
+            let scorer = LikelihoodStep(generator: generator, rows: chunk.count, adam: configuration.adam)
+            let symbols = chunk.flatMap { dataset.vocabulary.encode($0, length: t) ?? [] }
+            precondition(symbols.count == chunk.count * t, "negativeLogLikelihood: a string does not fit the vocabulary or length")
+            let mean = symbols.withUnsafeBufferPointer { scorer.negativeLogLikelihood($0, random: random, step: block) }
+            total += mean * Double(chunk.count)
+            start += chunk.count
+            block += 1
+        }
+        return total / Double(strings.count)
+    }
+}

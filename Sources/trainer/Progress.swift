@@ -1,0 +1,40 @@
+import Foundation
+
+/// Progress on the terminal: a line rewritten in place when standard output is a
+/// terminal, plain log lines otherwise.
+struct Progress {
+    let total: Int
+    let interactive = isatty(STDOUT_FILENO) != 0
+    let start = Date()
+    var lastDraw = Date.distantPast
+
+    init(total: Int) { self.total = total }
+
+    /// Called every iteration; redraws at most 5 times a second on a terminal.
+    mutating func update(step: Int, summary: @autoclosure () -> String) {
+        guard interactive, Date().timeIntervalSince(lastDraw) > 0.2 || step == total else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = Double(step) / max(elapsed, 1e-9)
+        let eta = Double(total - step) / max(rate, 1e-9)
+        let width = 24, filled = width * step / max(total, 1)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = String(format: "[%@] %d/%d  %@  %.0f it/s  ETA %@", bar, step, total, summary(), rate, Self.clock(eta))
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// A log line: on a terminal it is printed above the progress line.
+    func log(_ text: String) {
+        if interactive { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        print(text)
+    }
+
+    func finish() {
+        if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import GumbelGAN
+
+/// The flags that set a run's configuration: a preset, then any setting changed by a flag.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Starting point: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var preset: Preset = .paperA
+    @Option(help: "Seed of every random number (data, initialisation, noise).") var seed: UInt64 = 1
+    @Option(help: "Training iterations (preset: 20000).") var iterations: Int?
+    @Option(help: "Real examples per iteration (preset: 200).") var batch: Int?
+    @Option(help: "Generated examples per iteration (preset: 200; paper-b: 1000).") var generatorBatch: Int?
+    @Option(help: "Generator LSTM state size (preset: 10; tuned: 32).") var hidden: Int?
+    @Option(help: "Discriminator LSTM state size (preset: as --hidden's preset).") var discriminatorHidden: Int?
+
+    @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant.") var temperatureSchedule: TemperatureSchedule.Kind?
+    @Option(help: "Generator temperature at the start (preset: 5).") var temperatureStart: Float?
+    @Option(help: "Generator temperature at the end, and the constant one (preset: 1).") var temperatureEnd: Float?
+    @Option(help: "Iterations over which the generator temperature moves (preset: 10000).") var temperatureSteps: Int?
+    @Option(help: "Real inputs' temperature schedule.") var inputTemperatureSchedule: TemperatureSchedule.Kind?
+    @Option(help: "Real inputs' temperature at the start (preset: 5).") var inputTemperatureStart: Float?
+    @Option(help: "Real inputs' temperature at the end (preset: 1).") var inputTemperatureEnd: Float?
+    @Option(help: "Iterations over which the real inputs' temperature moves (preset: 10000).") var inputTemperatureSteps: Int?
+
+    @Option(help: "Generator initial state: noise, noise-h0-learned-c0, zero.") var initialState: GeneratorInitialState?
+    @Option(help: "Training objective: adversarial, mle.") var objective: Objective?
+    @Option(help: "What the generator feeds back and shows the discriminator: gumbel-softmax, straight-through.") var estimator: Estimator?
+    @Option(help: "How real examples are shown: smoothed (paper), one-hot.") var realEncoding: RealEncoding?
+    @Option(help: "Probability on the true symbol of a smoothed real example (preset: 0.9).") var truthProbability: Float?
+    @Option(help: "Adam learning rate (preset: 0.001).") var learningRate: Float?
+    @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
+    @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?
+    @Option(name: .customLong("init"), help: "Weight initialisation: normal, pytorch.") var initialization: InitializationScheme?
+    @Option(help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?
+
+    @Option(help: "A text file with one training example per line (default: the paper's grammar).") var data: String?
+    @Option(help: "Sequence length: the grammar's maximum string length (12), or for --data the longest allowed line (default: the longest line).")
+    var maxLength: Int?
+    @Flag(help: "With --data: leave out lines longer than --max-length instead of stopping.") var skipLong = false
+    @Option(help: "Grammar: number of training strings (5000).") var trainingSize: Int?
+    @Option(help: "Grammar: probability that a node derives x (0.4).") var stopProbability: Double?
+    @Option(help: "Grammar: depth at which every node derives x (5).") var maxDepth: Int?
+
+    @Option(help: "Log losses every this many iterations (100).") var logEvery: Int?
+    @Option(help: "Evaluate every this many iterations, and at the end (5000).") var evaluateEvery: Int?
+    @Option(help: "Generated strings per evaluation (10000).") var evaluationSamples: Int?
+
+    /// The preset's configuration with every given flag applied.
+    func configuration() throws -> TrainingConfiguration {
+        var c = TrainingConfiguration(preset: preset, seed: seed)
+        if let v = iterations { c.iterations = v }
+        if let v = batch { c.batchSize = v }
+        if let v = generatorBatch { c.generatorBatchSize = v }
+        if let v = hidden {
+            c.hiddenSize = v
+            if discriminatorHidden == nil { c.discriminatorHiddenSize = v }
+        }
+        if let v = discriminatorHidden { c.discriminatorHiddenSize = v }
+        apply(&c.temperature, temperatureSchedule, temperatureStart, temperatureEnd, temperatureSteps)
+        apply(&c.inputTemperature, inputTemperatureSchedule, inputTemperatureStart, inputTemperatureEnd, inputTemperatureSteps)
+        if let v = initialState { c.initialState = v }
+        if let v = objective { c.objective = v }
+        if let v = estimator { c.estimator = v }
+        if let v = realEncoding { c.realEncoding = v }
+        if let v = truthProbability { c.truthProbability = v }
+        if let v = learningRate { c.adam.learningRate = v }
+        if let v = beta1 { c.adam.beta1 = v }
+        if let v = beta2 { c.adam.beta2 = v }
+        if let v = initialization { c.initialization = v }
+        if let v = initScale { c.initialScale = v }
+        if let v = logEvery { c.logEvery = v }
+        if let v = evaluateEvery { c.evaluateEvery = v }
+        if let v = evaluationSamples { c.evaluationSamples = v }
+        if let path = data {
+            for (flag, given) in [("--training-size", trainingSize != nil), ("--stop-probability", stopProbability != nil),
+                                  ("--max-depth", maxDepth != nil)] where given {
+                throw UserError("\(flag) sets the built-in grammar data; it cannot be used with --data")
+            }
+            c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong)
+        } else {
+            if skipLong { throw UserError("--skip-long applies to --data files only") }
+            var grammar = Grammar()
+            if let v = stopProbability { grammar.stopProbability = v }
+            if let v = maxDepth { grammar.maximumDepth = v }
+            if let v = maxLength { grammar.maximumLength = v }
+            c.data = .grammar(grammar, size: trainingSize ?? 5000)
+        }
+        if let problem = c.problem() { throw UserError(problem) }
+        return c
+    }
+
+    private func apply(_ s: inout TemperatureSchedule, _ kind: TemperatureSchedule.Kind?, _ start: Float?, _ end: Float?, _ steps: Int?) {
+        if let kind { s.kind = kind }
+        if let start { s.start = start }
+        if let end { s.end = end }
+        if let steps { s.steps = steps }
+        if kind == .constant, start == nil { s.start = s.end }
+    }
+}
