@@ -117,8 +117,8 @@ public struct SafeTensors: Sendable {
                 throw SafeTensorsError.badTensor(path: path, name: name, detail: "data_offsets is not [begin, end]")
             }
             let (begin, end) = (offsets[0], offsets[1])
-            guard begin >= 0, begin <= end, end <= dataLength else {
-                throw SafeTensorsError.badTensor(path: path, name: name, detail: "data_offsets [\(begin), \(end)] outside the \(dataLength) data bytes")
+            guard begin >= 0, begin <= end else {
+                throw SafeTensorsError.badTensor(path: path, name: name, detail: "data_offsets [\(begin), \(end)] are not a range")
             }
             guard end - begin == 4 * shape.reduce(1, *) else {
                 throw SafeTensorsError.badTensor(path: path, name: name, detail: "shape \(shape) needs \(4 * shape.reduce(1, *)) bytes, offsets give \(end - begin)")
@@ -134,7 +134,7 @@ public struct SafeTensors: Sendable {
             expected = s.end
         }
         guard expected == dataLength else {
-            throw SafeTensorsError.truncated(path: path, detail: "tensors cover \(expected) of \(dataLength) data bytes")
+            throw SafeTensorsError.truncated(path: path, detail: "the tensors need \(expected) data bytes, the file holds \(dataLength)")
         }
         let tensors = spans.map { s -> Entry in
             var values = [Float](repeating: 0, count: (s.end - s.begin) / 4)

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// Runs the built `trainer` (beside the test binary) and returns its exit status and output.
+func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trainer")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENBLAS_NUM_THREADS"] = "1"
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    @Test func badInputsGiveOneLineAndNonZeroStatus() throws {
+        let folder = temporaryFolder()
+        let long = folder + "/long.txt"
+        try "ab\nabcdefgh\nabc\nabcdefghij\n".write(toFile: long, atomically: true, encoding: .utf8)
+        let cases: [([String], String)] = [
+            (["train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r1"], "missing.txt: no such file"),
+            (["train", "--data", long, "--max-length", "4", "--run-dir", folder + "/r2"], "long.txt:2: longer than --max-length 4 (2 lines in all)"),
+            (["train", "--batch", "0", "--run-dir", folder + "/r3"], "--batch must be at least 1"),
+            (["train", "--skip-long", "--run-dir", folder + "/r4"], "--skip-long applies to --data files only"),
+            (["train", "--temperature-start", "0", "--run-dir", folder + "/r5"], "--temperature temperatures must be positive"),
+            (["evaluate", "--run", folder + "/nothing"], "no such file"),
+        ]
+        for (arguments, fragment) in cases {
+            let r = try runTrainer(arguments)
+            #expect(r.status != 0, "\(arguments)")
+            let lines = r.err.split(separator: "\n")
+            #expect(lines.count == 1 && r.err.contains(fragment), "\(arguments): \(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/r1") && !FileManager.default.fileExists(atPath: folder + "/r2"))
+        }
+    }
+
+    /// A user's file end to end: train, then evaluate and tabulate the run folder.
+    @Test func trainsOnAUserFileAndWritesTheRunFolder() throws {
+        let folder = temporaryFolder()
+        let data = folder + "/smiles.txt"
+        try "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n".write(toFile: data, atomically: true, encoding: .utf8)
+        let run = folder + "/run"
+        let r = try runTrainer(["train", "--data", data, "--iterations", "20", "--batch", "8", "--generator-batch", "8",
+                                "--log-every", "10", "--evaluate-every", "20", "--evaluation-samples", "40", "--run-dir", run])
+        #expect(r.status == 0, "\(r.err)")
+        for file in ["config.json", "train.txt", "metrics.jsonl", "losses.svg", "samples.txt", "model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: run + "/" + file), "\(file)")
+        }
+        #expect(try String(contentsOfFile: run + "/train.txt", encoding: .utf8) == "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n")
+        let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(metrics.count == 2 && metrics[1].contains("\"evaluation\""))
+        #expect(r.out.contains("eval     20"))
+        let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
+        #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
+        let t = try runTrainer(["table", run])
+        #expect(t.status == 0 && t.out.contains("| run |") && t.out.contains("paper-a"), "\(t.err)")
+        // The folder is not overwritten by a second run.
+        let again = try runTrainer(["train", "--data", data, "--iterations", "2", "--run-dir", run])
+        #expect(again.status != 0 && again.err.contains("already holds files"))
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import GumbelGAN
+
+/// A fresh temporary folder for one test.
+func temporaryFolder(_ name: String = #function) -> String {
+    let path = NSTemporaryDirectory() + "gumbelgan-tests-\(getpid())-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite struct GrammarTests {
+    @Test func derivesExactlyAlternatingStrings() {
+        for s in ["x", "x+x", "x*x-x/x", "x-x-x-x-x-x"] { #expect(Grammar.derives(s), "\(s)") }
+        for s in ["", "+", "xx", "x+", "+x", "x+ x", "x++x", " x", "x+x ", "y", "x+y"] { #expect(!Grammar.derives(s), "\(s)") }
+    }
+
+    @Test func samplesAreDerivableBoundedAndSeeded() {
+        let g = Grammar()
+        let a = g.samples(2000, set: .training, random: CounterRandom(seed: 1))
+        #expect(a.allSatisfy { Grammar.derives($0) && $0.count <= 12 })
+        #expect(a == g.samples(2000, set: .training, random: CounterRandom(seed: 1)))
+        #expect(a != g.samples(2000, set: .training, random: CounterRandom(seed: 2)))
+        #expect(a != g.samples(2000, set: .heldOut, random: CounterRandom(seed: 1)))
+        // A derivation is "x" with probability 0.4 and "x op x" with 0.6 · 0.4 · 0.4 = 0.096;
+        // redrawing long strings scales both alike, so their ratio stays 0.4 / 0.096 ≈ 4.17
+        // (over 20,000 strings its standard error is about 0.08).
+        let many = g.samples(20_000, set: .training, random: CounterRandom(seed: 1))
+        let ratio = Double(many.filter { $0 == "x" }.count) / Double(many.filter { $0.count == 3 }.count)
+        #expect(abs(ratio - 0.4 / 0.096) < 0.3, "x : x op x = \(ratio)")
+        #expect(Set(a.map(\.count)).isSuperset(of: [1, 3, 5, 7, 9, 11]))
+        // The knobs do what they say.
+        #expect(Grammar(stopProbability: 1).samples(50, set: .training, random: CounterRandom(seed: 3)).allSatisfy { $0 == "x" })
+        #expect(Grammar(maximumDepth: 0).samples(50, set: .training, random: CounterRandom(seed: 3)).allSatisfy { $0 == "x" })
+        #expect(Grammar(stopProbability: 0.1, maximumDepth: 1).samples(200, set: .training, random: CounterRandom(seed: 3))
+            .allSatisfy { $0.count <= 3 })
+    }
+}
+
+@Suite struct VocabularyTests {
+    @Test func encodesPadsAndDecodes() {
+        let v = Vocabulary.grammar
+        #expect(v.count == 6 && v.padding == " ")
+        let e = v.encode("x+x", length: 5)!
+        #expect(e == [0, 1, 0, 5, 5])
+        #expect(v.decode(e) == "x+x")
+        #expect(v.encode("x+x+x+x", length: 5) == nil)
+        #expect(v.encode("x?x", length: 5) == nil)
+        #expect(v.decode([0, 5, 0, 5, 5] as [Int32]) == "x x")   // padding inside stays
+        let u = Vocabulary.of(lines: ["ab", "ba c"])
+        #expect(u.symbols == ["a", "b", " ", "c", Vocabulary.userPadding] && u.paddingIndex == 4)
+        let data = try! JSONEncoder().encode(u)
+        #expect(try! JSONDecoder().decode(Vocabulary.self, from: data) == u)
+    }
+}
+
+@Suite struct CorpusTests {
+    func write(_ bytes: [UInt8], _ name: String = "data.txt") -> String {
+        let path = temporaryFolder() + "/" + name
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        return path
+    }
+
+    func text(_ s: String) -> String { write(Array(s.utf8)) }
+
+    @Test func readsLinesVocabularyAndLength() throws {
+        let c = try Corpus.load(path: text("CCO\nc1ccccc1\r\n\n  \nCC(=O)O\n"))
+        #expect(c.lines == ["CCO", "c1ccccc1", "CC(=O)O"])
+        #expect(c.length == 8)
+        #expect(Set(c.vocabulary.symbols) == Set("CO1c(=)") .union([Vocabulary.userPadding]))
+        let d = try Dataset.load(.file(path: c.path, maximumLength: nil, skipLong: false), seed: 1)
+        #expect(d.symbols.count == 3 * 8)
+        #expect(d.isValid("CCO") && !d.isValid("") && !d.isValid("C\(Vocabulary.userPadding)O"))
+        #expect(d.heldOut(10) == nil)
+        #expect(Set(d.referenceSample(200)).isSubset(of: Set(c.lines)))
+    }
+
+    @Test func badInputsGiveOneClearError() {
+        let folder = temporaryFolder()
+        let cases: [(String, DataError)] = [
+            (folder + "/nope.txt", .missing(path: folder + "/nope.txt")),
+            (folder, .unreadable(path: folder, reason: "it is a folder")),
+            (write([]), .empty(path: "")),
+            (text("\n  \n\t\n"), .noUsableLines(path: "")),
+            (write(Array("ok\nfine\n".utf8) + [0xC3, 0x28] + Array("\n".utf8)), .invalidUTF8(path: "", line: 3)),
+        ]
+        for (path, expected) in cases {
+            #expect {
+                try Corpus.load(path: path)
+            } throws: { error in
+                guard let e = error as? DataError else { return false }
+                let message = e.description
+                #expect(message.contains(path) && !message.contains("\n"), "\(message)")
+                switch (e, expected) {
+                case (.missing, .missing), (.unreadable, .unreadable), (.empty, .empty), (.noUsableLines, .noUsableLines): return true
+                case (.invalidUTF8(_, let a), .invalidUTF8(_, let b)): return a == b
+                default: return false
+                }
+            }
+        }
+    }
+
+    @Test func longLinesAreNamedOrSkipped() throws {
+        let path = text("short\nthis one is long\nok\nand this one too\n")
+        #expect(throws: DataError.tooLong(path: path, firstLine: 2, count: 2, maximumLength: 6)) {
+            try Corpus.load(path: path, maximumLength: 6)
+        }
+        let c = try Corpus.load(path: path, maximumLength: 6, skipLong: true)
+        #expect(c.lines == ["short", "ok"] && c.skippedLong == 2 && c.length == 6)
+        #expect(throws: DataError.noUsableLines(path: path)) { try Corpus.load(path: path, maximumLength: 1, skipLong: true) }
+        #expect(throws: DataError.tooShortMaximum(maximumLength: 0)) { try Corpus.load(path: path, maximumLength: 0) }
+    }
+}

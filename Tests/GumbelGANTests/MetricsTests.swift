@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import GumbelGAN
+
+@Suite struct MetricsTests {
+    @Test func handMadeSamples() {
+        let m = SampleMetrics.score(["x", "x+x", "x+x", "xx", "x*x"], training: ["x", "x+x"],
+                                    reference: ["x", "x", "x+x", "x-x", "x*x"], isValid: Grammar.derives)
+        #expect(m.count == 5)
+        #expect(m.validity == 0.8)       // "xx" is not derived
+        #expect(m.uniqueness == 0.8)     // 4 distinct of 5
+        #expect(m.novelty == 0.25)       // of 4 valid, only "x*x" is new
+        #expect(m.coverage == 0.75)      // {x, x+x, x*x} of the reference's {x, x+x, x-x, x*x}
+        // Lengths: samples {1: .2, 2: .2, 3: .6}, training {1: .5, 3: .5}, M = {1: .35, 2: .1, 3: .55}.
+        let kl1 = 0.2 * log2(0.2 / 0.35) + 0.2 * log2(0.2 / 0.1) + 0.6 * log2(0.6 / 0.55)
+        let kl2 = 0.5 * log2(0.5 / 0.35) + 0.5 * log2(0.5 / 0.55)
+        #expect(abs(m.lengthJS - (kl1 + kl2) / 2) < 1e-12)
+        #expect(m.bigramJS > 0 && m.bigramJS < 1)
+    }
+
+    @Test func jensenShannonBounds() {
+        #expect(SampleMetrics.jensenShannon(["a": 0.5, "b": 0.5], ["a": 0.5, "b": 0.5]) == 0)
+        #expect(abs(SampleMetrics.jensenShannon(["a": 1], ["b": 1]) - 1) < 1e-12)
+        let same = SampleMetrics.score(["x+x", "x"], training: ["x", "x+x"], reference: ["x", "x+x"], isValid: Grammar.derives)
+        #expect(same.lengthJS == 0 && same.bigramJS == 0 && same.coverage == 1 && same.novelty == 0)
+    }
+
+    @Test func bigramsCarryStartAndEndMarkers() {
+        #expect(SampleMetrics.bigrams("x+x") == [["\u{2}", "x"], ["x", "+"], ["+", "x"], ["x", "\u{3}"]])
+        #expect(SampleMetrics.bigrams("") == [["\u{2}", "\u{3}"]])
+    }
+
+    @Test func noValidSamples() {
+        let m = SampleMetrics.score(["+", "+"], training: ["x"], reference: ["x"], isValid: Grammar.derives)
+        #expect(m.validity == 0 && m.novelty == 0 && m.coverage == 0 && m.uniqueness == 0.5)
+    }
+}
+
+@Suite struct TemperatureTests {
+    @Test func schedules() {
+        let linear = TemperatureSchedule.paper
+        #expect(linear.value(at: 0) == 5 && linear.value(at: 5000) == 3 && linear.value(at: 10_000) == 1 && linear.value(at: 19_999) == 1)
+        let inverse = TemperatureSchedule(.inverseLinear, start: 5, end: 1, steps: 100)
+        #expect(abs(inverse.value(at: 50) - 1 / 0.6) < 1e-5 && inverse.value(at: 0) == 5 && inverse.value(at: 100) == 1)
+        let geometric = TemperatureSchedule(.exp, start: 5, end: 1, steps: 100)
+        #expect(abs(geometric.value(at: 50) - 5.0.squareRoot().float) < 1e-5)
+        #expect(TemperatureSchedule.constant(2).value(at: 7) == 2)
+    }
+}
+
+extension Double { var float: Float { Float(self) } }
