@@ -40,7 +40,7 @@ struct GANFixture {
         for (x, ws, kind) in [(real, dReal, LogitLoss.real), (g.samples, dFake, .fake)] {
             discriminator.forward(x, ws)
             total += kind.evaluate(logits: UnsafeBufferPointer(ws.logits.values), scale: scale, gradients: ws.logitGradients.values)
-            if backward { discriminator.backward(x, ws, inputGradients: false) }
+            if backward { discriminator.backward(x, ws, .parameters) }
         }
         return total * Double(scale)
     }
@@ -54,7 +54,7 @@ struct GANFixture {
                                                  gradients: dFake.logitGradients.values)
         if backward {
             generator.parameters.zeroGradients()
-            discriminator.backward(g.samples, dFake, inputGradients: true)
+            discriminator.backward(g.samples, dFake, [.parameters, .inputs])
             generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature)
         }
         return total * Double(scale)
@@ -126,7 +126,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         var reference = ReferenceGAN(f)
         _ = f.generatorLoss(backward: false)
         f.generator.parameters.zeroGradients()
-        f.discriminator.backward(f.g.samples, f.dFake, inputGradients: true)
+        f.discriminator.backward(f.g.samples, f.dFake, .inputs)
         let (gen, ws, tau) = (f.generator, f.g, f.temperature)
         let a = ws.lstm
         a.hiddenGradient.zero()
@@ -196,5 +196,49 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         GumbelSoftmax.backward(outputGradient: dy[f.length - 1], output: f.g.softSamples[f.length - 1],
                                temperature: f.temperature, into: expected.matrix)
         #expect(Array(f.g.logitGradients[f.length - 1].values) == expected.array)
+    }
+}
+
+@Suite struct PackingTests {
+    /// The packed view `[T, rows/m, m·V]` of a time-major `[T, rows, V]` tensor is the
+    /// concatenation of each group of `m` consecutive rows, step by step.
+    @Test func packedViewConcatenatesConsecutiveRows() {
+        let (t, rows, v, m) = (3, 6, 4, 2)
+        let x = Tensor(zeros: [t, rows, v])
+        fillUniform(x, bound: 1, seed: 40, row: 0)
+        let packed = Tensor(x.storage, shape: [t, rows / m, m * v])
+        for s in 0..<t {
+            for p in 0..<(rows / m) {
+                let expected = (0..<m).flatMap { k in (0..<v).map { x[s][p * m + k, $0] } }
+                #expect((0..<(m * v)).map { packed[s][p, $0] } == expected)
+            }
+        }
+    }
+
+    /// A packed discriminator step trains, and its generator gradient lands on the right rows:
+    /// with a discriminator that ignores the second example of each pair (zero input weights
+    /// for it), the second rows get no gradient.
+    @Test func generatorGradientReachesTheRightRows() {
+        let (v, t, h) = (6, 5, 4)
+        let generator = Generator(vocabularySize: v, hiddenSize: h, length: t)
+        let discriminator = Discriminator(vocabularySize: 2 * v, hiddenSize: h, length: t)
+        generator.parameters.initialize(.uniform(bound: 0.5), seed: 1)
+        discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 2)
+        let w = discriminator.parameters.value("lstm.weight_ih").matrix
+        for r in 0..<w.rows { for c in v..<(2 * v) { w[r, c] = 0 } }
+        let step = AdversarialStep(generator: generator, discriminator: discriminator, realRows: 4, fakeRows: 4, pack: 2,
+                                   estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v),
+                                   adam: AdamSettings(learningRate: 0))
+        let symbols = [Int32](repeating: 0, count: 4 * t)
+        let losses = symbols.withUnsafeBufferPointer {
+            step.run(step: 0, realSymbols: $0, temperature: 1, inputTemperature: 1, random: CounterRandom(seed: 3))
+        }
+        #expect(losses.discriminator.isFinite && losses.generator.isFinite)
+        for s in 0..<t {
+            for row in 0..<4 {
+                let g = (0..<v).map { step.sampleGradients[s][row, $0] }
+                if row % 2 == 1 { #expect(g.allSatisfy { $0 == 0 }) } else { #expect(g.contains { $0 != 0 }) }
+            }
+        }
     }
 }

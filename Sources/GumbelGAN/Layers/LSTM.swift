@@ -78,46 +78,47 @@ public struct LSTM {
     private func recur(_ t: Int, _ a: LSTMActivations) {
         let pre = a.gates[t]
         gemm(a.hiddens[t], .none, weightHH.matrix, .transposed, into: pre, .accumulate)
-        let n = hiddenSize
+        let (n, rows) = (hiddenSize, a.rows)
         let bi = biasIH.base, bh = biasHH.base
-        for r in 0..<a.rows {
-            let gate = pre.row(r)
+        let gates = pre.base
+        for r in 0..<rows {
+            let gate = gates + r * 4 * n
             for k in 0..<(4 * n) { gate[k] += bi[k] + bh[k] }
             for k in (2 * n)..<(3 * n) { gate[k] *= 2 }
         }
-        map(pre.base, into: pre.base, count: pre.count, sigmoid)
-        let cells = a.cells[t + 1]
-        for r in 0..<a.rows {
-            let gate = pre.row(r), cPrev = a.cells[t].row(r), cNext = cells.row(r)
+        map(gates, into: gates, count: rows * 4 * n, sigmoid)
+        let cPrev = a.cells[t].base, cNext = a.cells[t + 1].base
+        for r in 0..<rows {
+            let gate = gates + r * 4 * n, cp = cPrev + r * n, cn = cNext + r * n
             for j in 0..<n {
                 let g = 2 * gate[2 * n + j] - 1
                 gate[2 * n + j] = g
-                cNext[j] = gate[n + j] * cPrev[j] + gate[j] * g
+                cn[j] = gate[n + j] * cp[j] + gate[j] * g
             }
         }
-        let cellTanh = a.cellTanh[t], hiddens = a.hiddens[t + 1]
-        map(cells.base, into: cellTanh.base, count: cells.count, tanh)
-        for r in 0..<a.rows {
-            let o = pre.row(r) + 3 * n, tanhC = cellTanh.row(r), h = hiddens.row(r)
-            for j in 0..<n { h[j] = o[j] * tanhC[j] }
+        let tanhC = a.cellTanh[t].base, hNext = a.hiddens[t + 1].base
+        map(cNext, into: tanhC, count: rows * n, tanh)
+        for r in 0..<rows {
+            let o = gates + r * 4 * n + 3 * n, tc = tanhC + r * n, h = hNext + r * n
+            for j in 0..<n { h[j] = o[j] * tc[j] }
         }
     }
 
     // MARK: Backward
 
     /// Backward through the whole sequence. `outputGradients[t]` is `∂L/∂h_{t+1}` from
-    /// outside the LSTM; `∂L/∂c_T` is taken as zero. Accumulates the weight gradients,
-    /// writes `∂L/∂x` into `inputGradients` when given, and leaves `∂L/∂h_0`, `∂L/∂c_0` in
-    /// `a.hiddenGradient`, `a.cellGradient`.
+    /// outside the LSTM; `∂L/∂c_T` is taken as zero. Accumulates the weight gradients when
+    /// `weightGradients`, writes `∂L/∂x` into `inputGradients` when given, and leaves
+    /// `∂L/∂h_0`, `∂L/∂c_0` in `a.hiddenGradient`, `a.cellGradient`.
     public func backward(sequence x: Tensor, outputGradients: Tensor, _ a: LSTMActivations,
-                         inputGradients: Tensor?) {
+                         weightGradients: Bool = true, inputGradients: Tensor?) {
         precondition(outputGradients.shape == [a.steps, a.rows, hiddenSize], "LSTM.backward: \(outputGradients.shape)")
         a.hiddenGradient.zero()
         a.cellGradient.zero()
         for t in stride(from: a.steps - 1, through: 0, by: -1) {
             backwardStep(t, outputGradient: outputGradients[t], a)
         }
-        accumulateWeightGradients(inputs: x.matrix, a)
+        if weightGradients { accumulateWeightGradients(inputs: x.matrix, a) }
         if let dx = inputGradients {
             gemm(a.gateGradients.matrix, .none, weightIH.matrix, .none, into: dx.matrix)
         }
@@ -133,9 +134,11 @@ public struct LSTM {
         if let external = outputGradient { add(external.base, to: dhAll.base, count: dhAll.count) }
         let n = hiddenSize
         let da = a.gateGradients[t]
+        let gates = a.gates[t].base, cells = a.cells[t].base, tanhCells = a.cellTanh[t].base
+        let dhs = dhAll.base, dcs = dcAll.base, das = da.base
         for r in 0..<a.rows {
-            let gate = a.gates[t].row(r), cPrev = a.cells[t].row(r), tanhC = a.cellTanh[t].row(r)
-            let dh = dhAll.row(r), dc = dcAll.row(r), d = da.row(r)
+            let gate = gates + r * 4 * n, cPrev = cells + r * n, tanhC = tanhCells + r * n
+            let dh = dhs + r * n, dc = dcs + r * n, d = das + r * 4 * n
             for j in 0..<n {
                 let i = gate[j], f = gate[n + j], g = gate[2 * n + j], o = gate[3 * n + j]
                 let tc = tanhC[j]

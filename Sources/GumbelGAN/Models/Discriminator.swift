@@ -66,16 +66,28 @@ public final class Discriminator {
         output.forward(ws.lstm.output(length - 1), into: ws.logits)
     }
 
-    /// Backward from `ws.logitGradients` for the `x` of the last ``forward(_:_:)``: adds
-    /// the parameter gradients to `parameters.gradients` and, if `inputGradients`, writes
-    /// `∂L/∂x` into `ws.inputGradients`.
-    public func backward(_ x: Tensor, _ ws: Workspace, inputGradients: Bool) {
+    /// What a backward pass computes.
+    public struct Gradients: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// Added to `parameters.gradients` (the discriminator's own step).
+        public static let parameters = Gradients(rawValue: 1)
+        /// `∂L/∂x`, written to the workspace's `inputGradients` (the generator's step).
+        public static let inputs = Gradients(rawValue: 2)
+    }
+
+    /// Backward from `ws.logitGradients` for the `x` of the last ``forward(_:_:)``,
+    /// computing what `gradients` asks for.
+    public func backward(_ x: Tensor, _ ws: Workspace, _ gradients: Gradients) {
         let last = ws.lstm.output(length - 1)
-        output.accumulateGradients(input: last, outputGradient: ws.logitGradients)
+        let parameters = gradients.contains(.parameters)
+        if parameters { output.accumulateGradients(input: last, outputGradient: ws.logitGradients) }
         output.inputGradient(ws.logitGradients, into: ws.hiddenGradients[length - 1])
-        lstm.backward(sequence: x, outputGradients: ws.hiddenGradients, ws.lstm,
-                      inputGradients: inputGradients ? ws.inputGradients : nil)
-        addColumnSums(of: ws.lstm.hiddenGradient, to: initialHidden.gradient.base)
-        addColumnSums(of: ws.lstm.cellGradient, to: initialCell.gradient.base)
+        lstm.backward(sequence: x, outputGradients: ws.hiddenGradients, ws.lstm, weightGradients: parameters,
+                      inputGradients: gradients.contains(.inputs) ? ws.inputGradients : nil)
+        if parameters {
+            addColumnSums(of: ws.lstm.hiddenGradient, to: initialHidden.gradient.base)
+            addColumnSums(of: ws.lstm.cellGradient, to: initialCell.gradient.base)
+        }
     }
 }

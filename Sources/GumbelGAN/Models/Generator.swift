@@ -77,6 +77,8 @@ public final class Generator {
         /// `[T, rows, V]`: `∂L/∂logits`, written by the backward pass (or, for maximum
         /// likelihood, by the loss).
         public let logitGradients: Tensor
+        /// `T·V` values: one row's Gumbel noise, drawn in one run.
+        let rowNoise: UnsafeMutableBufferPointer<Float>
         /// `[rows, V]` and `[rows, H]`: scratch of the backward pass.
         let feedbackGradient: Matrix, outputHiddenGradient: Matrix
         private let scratch: Tensor
@@ -92,12 +94,17 @@ public final class Generator {
             logitGradients = Tensor(zeros: [t, rows, v])
             symbols = .allocate(capacity: rows * t)
             symbols.initialize(repeating: 0)
+            rowNoise = .allocate(capacity: t * v)
+            rowNoise.initialize(repeating: 0)
             scratch = Tensor(zeros: [rows * (v + h)])
             feedbackGradient = Matrix(scratch.base, rows: rows, columns: v)
             outputHiddenGradient = Matrix(scratch.base + rows * v, rows: rows, columns: h)
         }
 
-        deinit { symbols.deallocate() }
+        deinit {
+            symbols.deallocate()
+            rowNoise.deallocate()
+        }
 
         /// `∂L/∂h_0` after a backward pass.
         public var initialHiddenGradient: Matrix { lstm.hiddenGradient }
@@ -111,6 +118,7 @@ public final class Generator {
     /// `(generatorGumbel, step, row, t·V + v)`.
     public func drawNoise(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int) {
         let (h, v) = (hiddenSize, vocabularySize)
+        let gumbel = ws.gumbel.base, rowNoise = ws.rowNoise.baseAddress!
         for r in 0..<ws.rows {
             let row = firstRow + r
             if initialState != .zero {
@@ -119,8 +127,10 @@ public final class Generator {
             if initialState == .noise {
                 random.fillUniform(ws.lstm.initialCell.row(r), count: h, .generatorNoise, step: step, row: row, from: h)
             }
+            // One run of T·V draws per row, then spread over the time-major layout.
+            random.fillGumbel(rowNoise, count: length * v, .generatorGumbel, step: step, row: row)
             for t in 0..<length {
-                random.fillGumbel(ws.gumbel[t].row(r), count: v, .generatorGumbel, step: step, row: row, from: t * v)
+                (gumbel + (t * ws.rows + r) * v).update(from: rowNoise + t * v, count: v)
             }
         }
     }

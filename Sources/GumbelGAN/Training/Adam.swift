@@ -37,14 +37,15 @@ public final class Adam {
         secondMoment = FloatBuffer(count: parameterCount)
     }
 
-    /// Applies one update to `parameters.values` from `parameters.gradients`.
-    public func update(_ parameters: Parameters) {
+    /// Applies one update to `parameters.values` from `parameters.gradients`, with the
+    /// learning rate scaled by `learningRateScale` (a schedule's factor).
+    public func update(_ parameters: Parameters, learningRateScale: Float = 1) {
         precondition(parameters.count == firstMoment.count, "Adam: \(parameters.count) parameters, state for \(firstMoment.count)")
         step += 1
         let s = settings
         let correction1 = 1 - Foundation.pow(Double(s.beta1), Double(step))
         let correction2 = 1 - Foundation.pow(Double(s.beta2), Double(step))
-        let stepSize = Float(Double(s.learningRate) / correction1)
+        let stepSize = Float(Double(s.learningRate * learningRateScale) / correction1)
         let rootCorrection2 = Float(correction2.squareRoot())
         let theta = parameters.values.pointer, g = parameters.gradients.pointer
         let m = firstMoment.pointer, v = secondMoment.pointer

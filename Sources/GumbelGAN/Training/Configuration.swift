@@ -61,6 +61,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var generatorBatchSize: Int
     public var hiddenSize: Int
     public var discriminatorHiddenSize: Int
+    /// Examples the discriminator judges together (PacGAN); 1 is the paper's one at a time.
+    public var pack: Int
     /// The generator's Gumbel-softmax temperature.
     public var temperature: TemperatureSchedule
     /// The real inputs' Gumbel-softmax temperature (with ``RealEncoding/smoothed``).
@@ -71,6 +73,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var realEncoding: RealEncoding
     public var truthProbability: Float
     public var adam: AdamSettings
+    /// When set, the learning rates fall linearly from their value at this iteration to
+    /// zero at the end.
+    public var decayStart: Int?
     public var initialization: InitializationScheme
     public var initialScale: Float
     public var data: DataSource
@@ -89,6 +94,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         generatorBatchSize = 200
         hiddenSize = 10
         discriminatorHiddenSize = 10
+        pack = 1
         temperature = .paper
         inputTemperature = .paper
         initialState = .noise
@@ -131,6 +137,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
                                          ("--discriminator-hidden", discriminatorHiddenSize), ("--log-every", logEvery),
                                          ("--evaluate-every", evaluateEvery), ("--evaluation-samples", evaluationSamples)]
         for (flag, value) in positive where value < 1 { return "\(flag) must be at least 1 (got \(value))" }
+        if pack < 1 { return "--pack must be at least 1 (got \(pack))" }
+        if batchSize % pack != 0 || generatorBatchSize % pack != 0 {
+            return "--batch (\(batchSize)) and --generator-batch (\(generatorBatchSize)) must be multiples of --pack (\(pack))"
+        }
         for (flag, schedule) in [("--temperature", temperature), ("--input-temperature", inputTemperature)] {
             if !(schedule.start > 0 && schedule.end > 0 && schedule.start.isFinite && schedule.end.isFinite) {
                 return "\(flag) temperatures must be positive (got \(schedule.start) → \(schedule.end))"
@@ -144,6 +154,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         if !(adam.beta1 >= 0 && adam.beta1 < 1 && adam.beta2 >= 0 && adam.beta2 < 1) {
             return "--beta1 and --beta2 must lie in [0, 1) (got \(adam.beta1), \(adam.beta2))"
         }
+        if let d = decayStart, d < 0 || d >= iterations { return "--decay-start must lie in 0 ..< --iterations (got \(d))" }
         if !(initialScale > 0) { return "--init-scale must be positive (got \(initialScale))" }
         if case .grammar(let g, let size) = data {
             if size < 1 { return "--training-size must be at least 1 (got \(size))" }

@@ -18,13 +18,14 @@ public final class LikelihoodStep {
     }
 
     /// Trains on `symbols` (`rows × T` indices) and returns the mean negative
-    /// log-likelihood per symbol (nats) before the update.
-    public func run(step: Int, symbols: UnsafeBufferPointer<Int32>, random: CounterRandom) -> Double {
+    /// log-likelihood per symbol (nats) before the update. `learningRateScale` scales the
+    /// learning rate.
+    public func run(step: Int, symbols: UnsafeBufferPointer<Int32>, learningRateScale: Float = 1, random: CounterRandom) -> Double {
         let g = generator
         let nll = score(symbols, random: random, step: step, scale: 1 / Float(rows * g.length))
         g.parameters.zeroGradients()
         g.backward(workspace, teacherInputs: inputs)
-        optimizer.update(g.parameters)
+        optimizer.update(g.parameters, learningRateScale: learningRateScale)
         return nll
     }
 

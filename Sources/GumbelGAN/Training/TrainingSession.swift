@@ -47,11 +47,11 @@ public final class TrainingSession {
         batch = [Int32](repeating: 0, count: c.batchSize * t)
         switch c.objective {
         case .adversarial:
-            let d = Discriminator(vocabularySize: v, hiddenSize: c.discriminatorHiddenSize, length: t)
+            let d = Discriminator(vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t)
             d.parameters.initialize(Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
             discriminator = d
             adversarial = AdversarialStep(
-                generator: generator, discriminator: d, realRows: c.batchSize, fakeRows: c.generatorBatchSize,
+                generator: generator, discriminator: d, realRows: c.batchSize, fakeRows: c.generatorBatchSize, pack: c.pack,
                 estimator: c.estimator, encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
                 adam: c.adam)
             likelihood = nil
@@ -76,16 +76,26 @@ public final class TrainingSession {
         drawBatch(step: i)
         let tau = c.temperature.value(at: i)
         var report = IterationReport(step: i + 1, temperature: tau)
+        let scale = learningRateScale(at: i)
         batch.withUnsafeBufferPointer { symbols in
             if let adversarial {
                 report.adversarial = adversarial.run(step: i, realSymbols: symbols, temperature: tau,
-                                                     inputTemperature: c.inputTemperature.value(at: i), random: random)
+                                                     inputTemperature: c.inputTemperature.value(at: i),
+                                                     learningRateScale: scale, random: random)
             } else if let likelihood {
-                report.negativeLogLikelihood = likelihood.run(step: i, symbols: symbols, random: random)
+                report.negativeLogLikelihood = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
             }
         }
         completedIterations += 1
         return report
+    }
+
+    /// The learning-rate factor at iteration `i`: 1, or with ``TrainingConfiguration/decayStart``
+    /// `d` set, `(N − i)/(N − d)` from iteration `d` on (`N` iterations in all).
+    func learningRateScale(at i: Int) -> Float {
+        guard let d = configuration.decayStart, i >= d else { return 1 }
+        let n = configuration.iterations
+        return Float(n - i) / Float(n - d)
     }
 
     /// Row `r` of iteration `step`'s minibatch is training example `⌊u·n⌋` for the uniform
