@@ -11,7 +11,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Generated examples per iteration (preset: 200; paper-b: 1000).") var generatorBatch: Int?
     @Option(help: "Generator LSTM state size (preset: 10; tuned: 32).") var hidden: Int?
     @Option(help: "Discriminator LSTM state size (preset: as --hidden's preset).") var discriminatorHidden: Int?
-    @Option(help: "Examples the discriminator judges together, PacGAN (preset: 1).") var pack: Int?
+    @Option(help: "Examples the discriminator judges together, PacGAN (preset: 1; tuned: 8).") var pack: Int?
 
     @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant.") var temperatureSchedule: TemperatureSchedule.Kind?
     @Option(help: "Generator temperature at the start (preset: 5).") var temperatureStart: Float?
@@ -30,7 +30,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Adam learning rate (preset: 0.001).") var learningRate: Float?
     @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
     @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?
-    @Option(help: "Iteration from which the learning rates fall linearly to zero at the end (preset: none).") var decayStart: Int?
+    @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 0.5).") var decay: Float?
+    @Option(help: "Sample from a moving average of the generator's weights with this decay, 0 for off (preset: 0; tuned: 0.999).") var generatorAverage: Float?
     @Option(name: .customLong("init"), help: "Weight initialisation: normal, pytorch.") var initialization: InitializationScheme?
     @Option(help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?
 
@@ -68,7 +69,8 @@ struct TrainingOptions: ParsableArguments {
         if let v = learningRate { c.adam.learningRate = v }
         if let v = beta1 { c.adam.beta1 = v }
         if let v = beta2 { c.adam.beta2 = v }
-        if let v = decayStart { c.decayStart = v }
+        if let v = decay { c.decay = v }
+        if let v = generatorAverage { c.generatorAverage = v }
         if let v = initialization { c.initialization = v }
         if let v = initScale { c.initialScale = v }
         if let v = logEvery { c.logEvery = v }

@@ -84,3 +84,35 @@ import Testing
         #expect(s.sample(count: 50, seed: 9) != s.sample(count: 50, seed: 10))
     }
 }
+
+@Suite struct GeneratorAverageTests {
+    /// `θ̄ ← β θ̄ + (1 − β) θ` after every iteration; samples come from θ̄; the model file
+    /// carries it as `generator_average.*` and loads it back.
+    @Test func movingAverageOfTheGenerator() throws {
+        var c = TrainingConfiguration(preset: .tuned, seed: 2)
+        c.batchSize = 16
+        c.generatorBatchSize = 16
+        c.generatorAverage = 0.5
+        c.data = .grammar(Grammar(), size: 64)
+        let dataset = try Dataset.load(c.data, seed: c.seed)
+        let s = TrainingSession(configuration: c, dataset: dataset)
+        var expected = Array(s.generator.parameters.values.values)
+        for _ in 0..<3 {
+            _ = s.iterate()
+            let theta = Array(s.generator.parameters.values.values)
+            expected = zip(expected, theta).map { 0.5 * $0 + 0.5 * $1 }
+        }
+        let average = Array(s.averagedGenerator!.values)
+        #expect(zip(average, expected).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
+        let trained = Array(s.generator.parameters.values.values)
+        let fromAverage = s.sample(count: 30, seed: 4)
+        #expect(Array(s.generator.parameters.values.values) == trained, "sampling puts the trained weights back")
+        let path = temporaryFolder() + "/m.safetensors"
+        try ModelFile.write(s, to: path)
+        let file = try SafeTensors.read(path)
+        #expect(file.tensor("generator_average.out.weight")?.values == Array(average[s.generator.parameters.entry("out.weight").offset...].prefix(6 * 32)))
+        let t = TrainingSession(configuration: c, dataset: dataset)
+        try ModelFile.load(file, path: path, into: t)
+        #expect(t.sample(count: 30, seed: 4) == fromAverage)
+    }
+}

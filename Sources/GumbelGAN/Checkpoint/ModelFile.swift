@@ -1,8 +1,9 @@
 import Foundation
 
 /// A trained model as a safetensors file: the tensors under PyTorch's names
-/// (`generator.lstm.weight_ih`, …, `discriminator.out.bias`) and, in `__metadata__`, the
-/// format version, the full configuration (JSON), the iteration count and the vocabulary.
+/// (`generator.lstm.weight_ih`, …, `discriminator.out.bias`, and `generator_average.*` for
+/// the moving average of the generator's weights when configured) and, in `__metadata__`,
+/// the format version, the full configuration (JSON), the iteration count and the vocabulary.
 public enum ModelFile {
     public static let formatVersion = "1"
 
@@ -57,6 +58,11 @@ public enum ModelFile {
     }
 
     static func networks(_ session: TrainingSession) -> [(String, Parameters)] {
-        [("generator", session.generator.parameters)] + (session.discriminator.map { [("discriminator", $0.parameters)] } ?? [])
+        var out = [("generator", session.generator.parameters)]
+        if let d = session.discriminator { out.append(("discriminator", d.parameters)) }
+        if let average = session.averagedGenerator {
+            out.append(("generator_average", Parameters(layout: session.generator.parameters.layout, values: average)))
+        }
+        return out
     }
 }

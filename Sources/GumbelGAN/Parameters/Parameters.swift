@@ -42,6 +42,15 @@ public final class Parameters {
         gradients = FloatBuffer(count: layout.count)
     }
 
+    /// Named views over existing `values` of `layout` (another copy of a network's weights,
+    /// such as their moving average), with gradients of their own.
+    public init(layout: ParameterLayout, values: FloatBuffer) {
+        precondition(values.count == layout.count, "Parameters: \(values.count) values for a layout of \(layout.count)")
+        self.layout = layout
+        self.values = values
+        gradients = FloatBuffer(count: layout.count)
+    }
+
     public var count: Int { layout.count }
 
     public func entry(_ name: String) -> ParameterLayout.Entry {

@@ -13,7 +13,9 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// likelihood with teacher forcing.
     case mle
     /// Beyond the paper, purely adversarial: straight-through Gumbel-softmax, one-hot real
-    /// inputs, state 32, PyTorch's initialisation (see the README).
+    /// inputs, state 32, a discriminator judging packs of 8 examples, learning rates decaying
+    /// over the second half, samples from a moving average of the generator's weights,
+    /// PyTorch's initialisation (see the README).
     case tuned
 }
 
@@ -73,9 +75,12 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var realEncoding: RealEncoding
     public var truthProbability: Float
     public var adam: AdamSettings
-    /// When set, the learning rates fall linearly from their value at this iteration to
-    /// zero at the end.
-    public var decayStart: Int?
+    /// The fraction of the iterations, at the end, over which the learning rates fall
+    /// linearly to zero (0: constant learning rates).
+    public var decay: Float
+    /// When above 0, samples and evaluations use an exponential moving average of the
+    /// generator's weights, `θ̄ ← β θ̄ + (1 − β) θ` after every iteration (β this value).
+    public var generatorAverage: Float
     public var initialization: InitializationScheme
     public var initialScale: Float
     public var data: DataSource
@@ -103,6 +108,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         realEncoding = .smoothed
         truthProbability = 0.9
         adam = AdamSettings()
+        generatorAverage = 0
+        decay = 0
         initialization = .normal
         initialScale = 0.01
         data = .grammar(Grammar(), size: 5000)
@@ -125,7 +132,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             discriminatorHiddenSize = 32
             estimator = .straightThrough
             realEncoding = .oneHot
-            temperature = .constant(1)
+            pack = 8
+            decay = 0.5
+            generatorAverage = 0.999
             initialization = .pytorch
         }
     }
@@ -154,7 +163,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         if !(adam.beta1 >= 0 && adam.beta1 < 1 && adam.beta2 >= 0 && adam.beta2 < 1) {
             return "--beta1 and --beta2 must lie in [0, 1) (got \(adam.beta1), \(adam.beta2))"
         }
-        if let d = decayStart, d < 0 || d >= iterations { return "--decay-start must lie in 0 ..< --iterations (got \(d))" }
+        if !(decay >= 0 && decay <= 1) { return "--decay must lie in [0, 1] (got \(decay))" }
+        if !(generatorAverage >= 0 && generatorAverage < 1) { return "--generator-average must lie in [0, 1) (got \(generatorAverage))" }
         if !(initialScale > 0) { return "--init-scale must be positive (got \(initialScale))" }
         if case .grammar(let g, let size) = data {
             if size < 1 { return "--training-size must be at least 1 (got \(size))" }

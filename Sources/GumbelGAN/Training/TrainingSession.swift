@@ -35,6 +35,8 @@ public final class TrainingSession {
     let likelihood: LikelihoodStep?
     /// `batchSize × T`: this iteration's real examples.
     var batch: [Int32]
+    /// The moving average of the generator's weights, when configured.
+    public let averagedGenerator: FloatBuffer?
 
     public init(configuration c: TrainingConfiguration, dataset: Dataset) {
         precondition(c.problem() == nil, "TrainingSession: \(c.problem()!)")
@@ -45,6 +47,12 @@ public final class TrainingSession {
         generator = Generator(vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState)
         generator.parameters.initialize(Self.initialization(c, hidden: c.hiddenSize), seed: c.seed)
         batch = [Int32](repeating: 0, count: c.batchSize * t)
+        if c.generatorAverage > 0 {
+            averagedGenerator = FloatBuffer(count: generator.parameters.count)
+            averagedGenerator!.copy(from: generator.parameters.values)
+        } else {
+            averagedGenerator = nil
+        }
         switch c.objective {
         case .adversarial:
             let d = Discriminator(vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t)
@@ -86,16 +94,31 @@ public final class TrainingSession {
                 report.negativeLogLikelihood = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
             }
         }
+        if let average = averagedGenerator {
+            let (beta, a, theta) = (c.generatorAverage, average.pointer, generator.parameters.values.pointer)
+            for k in 0..<average.count { a[k] = beta * a[k] + (1 - beta) * theta[k] }
+        }
         completedIterations += 1
         return report
     }
 
-    /// The learning-rate factor at iteration `i`: 1, or with ``TrainingConfiguration/decayStart``
-    /// `d` set, `(N − i)/(N − d)` from iteration `d` on (`N` iterations in all).
+    /// Runs `body` with the generator's weights replaced by their moving average (when
+    /// configured), and puts the trained weights back after.
+    public func withSamplingWeights<T>(_ body: () -> T) -> T {
+        guard let average = averagedGenerator else { return body() }
+        let trained = FloatBuffer(count: average.count)
+        trained.copy(from: generator.parameters.values)
+        generator.parameters.values.copy(from: average)
+        defer { generator.parameters.values.copy(from: trained) }
+        return body()
+    }
+
+    /// The learning-rate factor at iteration `i` of `N`: 1 until the last
+    /// ``TrainingConfiguration/decay`` fraction `f` of the run, then `(N − i)/(f N)`.
     func learningRateScale(at i: Int) -> Float {
-        guard let d = configuration.decayStart, i >= d else { return 1 }
-        let n = configuration.iterations
-        return Float(n - i) / Float(n - d)
+        let n = Float(configuration.iterations), f = configuration.decay
+        guard f > 0, Float(i) >= n * (1 - f) else { return 1 }
+        return (n - Float(i)) / (f * n)
     }
 
     /// Row `r` of iteration `step`'s minibatch is training example `⌊u·n⌋` for the uniform
@@ -122,9 +145,13 @@ public final class TrainingSession {
     }
 
     /// `count` generated strings, each an exact categorical draw `argmax(ℓ_t + g_t)` at every
-    /// step (the paper's eq. 3), decoded with the padding at the end removed. The same
-    /// `seed` gives the same strings.
+    /// step (the paper's eq. 3), decoded with the padding at the end removed, from the
+    /// averaged weights when configured. The same `seed` gives the same strings.
     public func sample(count: Int, seed: UInt64) -> [String] {
+        withSamplingWeights { sampleWithCurrentWeights(count: count, seed: seed) }
+    }
+
+    private func sampleWithCurrentWeights(count: Int, seed: UInt64) -> [String] {
         let rows = min(count, 1000)
         let ws = Generator.Workspace(generator: generator, rows: rows)
         let random = CounterRandom(seed: seed)
@@ -152,8 +179,10 @@ public final class TrainingSession {
                                           isValid: dataset.isValid)
         var evaluation = Evaluation(samples: metrics)
         if configuration.objective == .maximumLikelihood {
-            evaluation.trainingNLL = negativeLogLikelihood(dataset.strings)
-            if let held = dataset.heldOut(1000) { evaluation.heldOutNLL = negativeLogLikelihood(held) }
+            withSamplingWeights {
+                evaluation.trainingNLL = negativeLogLikelihood(dataset.strings)
+                if let held = dataset.heldOut(1000) { evaluation.heldOutNLL = negativeLogLikelihood(held) }
+            }
         }
         return evaluation
     }
