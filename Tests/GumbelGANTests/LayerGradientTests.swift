@@ -154,3 +154,21 @@ func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
         #expect(abs(adam.firstMoment.pointer[0] - 0.175) < 1e-7 && abs(adam.secondMoment.pointer[2] - 1.6e-4) < 1.6e-8)
     }
 }
+
+@Suite struct EntropyTests {
+    @Test func negativeEntropyGradient() {
+        let l = Tensor(zeros: [4, 6]), d = Tensor(zeros: [4, 6]), scratch = Tensor(zeros: [4, 6])
+        fillUniform(l, bound: 2, seed: 50, row: 0)
+        let lambda: Float = 0.7
+        let total = CategoricalEntropy.addNegativeEntropyGradient(logits: l.matrix, weight: lambda, into: d.matrix, scratch: scratch.matrix)
+        // Uniform logits have the largest entropy, log 6.
+        let u = Tensor(zeros: [1, 6]), du = Tensor(zeros: [1, 6]), su = Tensor(zeros: [1, 6])
+        #expect(abs(CategoricalEntropy.addNegativeEntropyGradient(logits: u.matrix, weight: 1, into: du.matrix, scratch: su.matrix) - log(6)) < 1e-6)
+        #expect(total > 0 && total < 4 * log(6))
+        let sink = Tensor(zeros: [4, 6])
+        expectGradients("entropy", [Checked(name: "logits", values: l, analytic: d.array)]) {
+            sink.zero()
+            return -Double(lambda) * CategoricalEntropy.addNegativeEntropyGradient(logits: l.matrix, weight: 0, into: sink.matrix, scratch: scratch.matrix)
+        }
+    }
+}

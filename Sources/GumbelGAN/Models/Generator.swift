@@ -79,8 +79,8 @@ public final class Generator {
         public let logitGradients: Tensor
         /// `T·V` values: one row's Gumbel noise, drawn in one run.
         let rowNoise: UnsafeMutableBufferPointer<Float>
-        /// `[rows, V]` and `[rows, H]`: scratch of the backward pass.
-        let feedbackGradient: Matrix, outputHiddenGradient: Matrix
+        /// `[rows, V]`, `[rows, H]` and `[rows, V]`: scratch of the backward pass.
+        let feedbackGradient: Matrix, outputHiddenGradient: Matrix, entropyScratch: Matrix
         private let scratch: Tensor
 
         public init(generator g: Generator, rows: Int) {
@@ -96,9 +96,10 @@ public final class Generator {
             symbols.initialize(repeating: 0)
             rowNoise = .allocate(capacity: t * v)
             rowNoise.initialize(repeating: 0)
-            scratch = Tensor(zeros: [rows * (v + h)])
+            scratch = Tensor(zeros: [rows * (2 * v + h)])
             feedbackGradient = Matrix(scratch.base, rows: rows, columns: v)
             outputHiddenGradient = Matrix(scratch.base + rows * v, rows: rows, columns: h)
+            entropyScratch = Matrix(scratch.base + rows * (v + h), rows: rows, columns: v)
         }
 
         deinit {
@@ -154,8 +155,12 @@ public final class Generator {
     /// the output layer and the LSTM, including the path through each fed-back sample.
     /// Adds the parameter gradients to `parameters.gradients` and leaves `∂L/∂h_0`,
     /// `∂L/∂c_0` in the workspace.
+    ///
+    /// With `entropyWeight` λ > 0 the loss also holds `−λ Σ_{t,rows} H(softmax ℓ_t)`, an
+    /// entropy bonus that keeps each step's distribution from collapsing onto one symbol:
+    /// `∂(−H)/∂ℓ_j = p_j (log p_j + H)`.
     public func backward(_ ws: Workspace, sampleGradients dy: Tensor, temperature tau: Float,
-                         estimator: Estimator = .gumbelSoftmax) {
+                         estimator: Estimator = .gumbelSoftmax, entropyWeight: Float = 0) {
         precondition(dy.shape == ws.samples.shape, "Generator.backward: gradient \(dy.shape), samples \(ws.samples.shape)")
         let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
         backwardThroughSteps(ws, inputs: ws.samples) { t in
@@ -163,6 +168,10 @@ public final class Generator {
             dLogits.copy(from: dy[t])
             if t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
             GumbelSoftmax.backward(outputGradient: dLogits, output: soft[t], temperature: tau, into: dLogits)
+            if entropyWeight > 0 {
+                _ = CategoricalEntropy.addNegativeEntropyGradient(logits: ws.logits[t], weight: entropyWeight,
+                                                                  into: dLogits, scratch: ws.entropyScratch)
+            }
         }
     }
 

@@ -33,6 +33,8 @@ public final class AdversarialStep {
     /// Examples per discriminator input.
     public let pack: Int
     public let estimator: Estimator
+    /// λ of the generator's entropy bonus `−λ · mean_{rows,t} H(softmax ℓ_t)` (0: none).
+    public let entropyBonus: Float
     public let encoder: RealInputs
     /// `[T, realRows, V]`: the real examples as the discriminator sees them.
     public let realInputs: Tensor
@@ -46,7 +48,8 @@ public final class AdversarialStep {
     /// `discriminator` must read `pack · V` inputs; `realRows` and `fakeRows` must be
     /// multiples of `pack`.
     public init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
-                estimator: Estimator, encoder: RealInputs, adam: AdamSettings) {
+                estimator: Estimator, entropyBonus: Float = 0, encoder: RealInputs,
+                adam: AdamSettings, discriminatorAdam: AdamSettings? = nil) {
         let (t, v) = (generator.length, generator.vocabularySize)
         precondition(discriminator.vocabularySize == pack * v && discriminator.length == t,
                      "AdversarialStep: the discriminator must read \(pack) × \(v) inputs over \(t) steps")
@@ -58,9 +61,10 @@ public final class AdversarialStep {
         self.fakeRows = fakeRows
         self.pack = pack
         self.estimator = estimator
+        self.entropyBonus = entropyBonus
         self.encoder = encoder
         generatorOptimizer = Adam(parameterCount: generator.parameters.count, settings: adam)
-        discriminatorOptimizer = Adam(parameterCount: discriminator.parameters.count, settings: adam)
+        discriminatorOptimizer = Adam(parameterCount: discriminator.parameters.count, settings: discriminatorAdam ?? adam)
         realInputs = Tensor(zeros: [t, realRows, v])
         generatorWorkspace = Generator.Workspace(generator: generator, rows: fakeRows)
         realWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: realRows / pack)
@@ -101,7 +105,8 @@ public final class AdversarialStep {
         let generatorLoss = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
                                                          scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
         d.backward(packedFake, fakeWorkspace, .inputs)
-        g.backward(gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator)
+        g.backward(gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
+                   entropyWeight: entropyBonus / Float(fakeRows * g.length))
         generatorOptimizer.update(g.parameters, learningRateScale: learningRateScale)
 
         return StepLosses(discriminator: realLoss / Double(realPacks) + fakeLoss / Double(fakePacks),

@@ -75,6 +75,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var realEncoding: RealEncoding
     public var truthProbability: Float
     public var adam: AdamSettings
+    /// The discriminator's learning rate, when it differs from the generator's.
+    public var discriminatorLearningRate: Float?
+    /// λ of an entropy bonus on the generator's per-step distributions (0: none).
+    public var entropyBonus: Float
     /// The fraction of the iterations, at the end, over which the learning rates fall
     /// linearly to zero (0: constant learning rates).
     public var decay: Float
@@ -109,6 +113,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         truthProbability = 0.9
         adam = AdamSettings()
         generatorAverage = 0
+        entropyBonus = 0
         decay = 0
         initialization = .normal
         initialScale = 0.01
@@ -163,6 +168,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         if !(adam.beta1 >= 0 && adam.beta1 < 1 && adam.beta2 >= 0 && adam.beta2 < 1) {
             return "--beta1 and --beta2 must lie in [0, 1) (got \(adam.beta1), \(adam.beta2))"
         }
+        if let d = discriminatorLearningRate, !(d > 0) { return "--discriminator-learning-rate must be positive (got \(d))" }
+        if !(entropyBonus >= 0) { return "--entropy-bonus must be at least 0 (got \(entropyBonus))" }
         if !(decay >= 0 && decay <= 1) { return "--decay must lie in [0, 1] (got \(decay))" }
         if !(generatorAverage >= 0 && generatorAverage < 1) { return "--generator-average must lie in [0, 1) (got \(generatorAverage))" }
         if !(initialScale > 0) { return "--init-scale must be positive (got \(initialScale))" }

@@ -60,8 +60,9 @@ public final class TrainingSession {
             discriminator = d
             adversarial = AdversarialStep(
                 generator: generator, discriminator: d, realRows: c.batchSize, fakeRows: c.generatorBatchSize, pack: c.pack,
-                estimator: c.estimator, encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
-                adam: c.adam)
+                estimator: c.estimator, entropyBonus: c.entropyBonus,
+                encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
+                adam: c.adam, discriminatorAdam: c.discriminatorLearningRate.map { var a = c.adam; a.learningRate = $0; return a })
             likelihood = nil
         case .maximumLikelihood:
             discriminator = nil
