@@ -29,7 +29,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Probability on the true symbol of a smoothed real example (preset: 0.9).") var truthProbability: Float?
     @Option(help: "Adam learning rate (preset: 0.001).") var learningRate: Float?
     @Option(help: "The discriminator's Adam learning rate (preset: as --learning-rate).") var discriminatorLearningRate: Float?
-    @Option(help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0).") var entropyBonus: Float?
+    @Option(help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0; tuned: 0.05).") var entropyBonus: Float?
     @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
     @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?
     @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 0.5).") var decay: Float?

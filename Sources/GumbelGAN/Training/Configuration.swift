@@ -13,9 +13,9 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// likelihood with teacher forcing.
     case mle
     /// Beyond the paper, purely adversarial: straight-through Gumbel-softmax, one-hot real
-    /// inputs, state 32, a discriminator judging packs of 8 examples, learning rates decaying
-    /// over the second half, samples from a moving average of the generator's weights,
-    /// PyTorch's initialisation (see the README).
+    /// inputs, state 32, a discriminator judging packs of 8 examples, an entropy bonus of
+    /// 0.05, learning rates decaying over the second half, samples from a moving average of
+    /// the generator's weights, PyTorch's initialisation (see the README).
     case tuned
 }
 
@@ -140,6 +140,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             pack = 8
             decay = 0.5
             generatorAverage = 0.999
+            entropyBonus = 0.05
             initialization = .pytorch
         }
     }
