@@ -82,9 +82,13 @@ public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, 
         i += 8
     }
     if i < count {
-        var v = Lanes(repeating: 1)
-        for k in 0..<(count - i) { v[k] = x[i + k] }
-        let out = f(v)
-        for k in 0..<(count - i) { y[i + k] = out[k] }
+        // Through an 8-float buffer on the stack: setting SIMD lanes one by one is slow.
+        var lanes = Lanes(repeating: 1)
+        withUnsafeMutableBytes(of: &lanes) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+            p.update(from: x + i, count: count - i)
+            raw.storeBytes(of: f(raw.loadUnaligned(as: Lanes.self)), as: Lanes.self)
+            (y + i).update(from: p, count: count - i)
+        }
     }
 }

@@ -36,12 +36,15 @@ public struct RealInputs: Sendable {
         }
         let onTruth = Foundation.log(truthProbability)
         let offTruth = Foundation.log((1 - truthProbability) / Float(v - 1))
-        for r in 0..<rows {
-            for t in 0..<length {
-                let out = x[t].row(r)
-                random.fillGumbel(out, count: v, .realGumbel, step: step, row: firstRow + r, from: t * v)
-                let truth = Int(symbols[r * length + t])
-                for j in 0..<v { out[j] += j == truth ? onTruth : offTruth }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: length * v) { noise in
+            for r in 0..<rows {
+                // One run of T·V draws per row, then spread over the time-major layout.
+                random.fillGumbel(noise.baseAddress!, count: length * v, .realGumbel, step: step, row: firstRow + r)
+                for t in 0..<length {
+                    let out = x[t].row(r), g = noise.baseAddress! + t * v
+                    let truth = Int(symbols[r * length + t])
+                    for j in 0..<v { out[j] = g[j] + (j == truth ? onTruth : offTruth) }
+                }
             }
         }
         softmaxRows(x.matrix, into: x.matrix, scale: 1 / tau)
