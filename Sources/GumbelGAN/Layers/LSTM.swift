@@ -83,24 +83,31 @@ public struct LSTM {
         let gates = pre.base
         for r in 0..<rows {
             let gate = gates + r * 4 * n
-            for k in 0..<(4 * n) { gate[k] += bi[k] + bh[k] }
-            for k in (2 * n)..<(3 * n) { gate[k] *= 2 }
+            forEachLane(4 * n) { k in gate.lanes(k, gate.lanes(k) + (bi.lanes(k) + bh.lanes(k))) }
+                scalar: { k in gate[k] += bi[k] + bh[k] }
+            let cell = gate + 2 * n
+            forEachLane(n) { j in cell.lanes(j, cell.lanes(j) * 2) } scalar: { j in cell[j] *= 2 }
         }
         map(gates, into: gates, count: rows * 4 * n, sigmoid)
         let cPrev = a.cells[t].base, cNext = a.cells[t + 1].base
         for r in 0..<rows {
-            let gate = gates + r * 4 * n, cp = cPrev + r * n, cn = cNext + r * n
-            for j in 0..<n {
-                let g = 2 * gate[2 * n + j] - 1
-                gate[2 * n + j] = g
-                cn[j] = gate[n + j] * cp[j] + gate[j] * g
+            let i = gates + r * 4 * n, f = i + n, g = i + 2 * n
+            let cp = cPrev + r * n, cn = cNext + r * n
+            forEachLane(n) { j in
+                let gj = 2 * g.lanes(j) - 1
+                g.lanes(j, gj)
+                cn.lanes(j, f.lanes(j) * cp.lanes(j) + i.lanes(j) * gj)
+            } scalar: { j in
+                let gj = 2 * g[j] - 1
+                g[j] = gj
+                cn[j] = f[j] * cp[j] + i[j] * gj
             }
         }
         let tanhC = a.cellTanh[t].base, hNext = a.hiddens[t + 1].base
         map(cNext, into: tanhC, count: rows * n, tanh)
         for r in 0..<rows {
             let o = gates + r * 4 * n + 3 * n, tc = tanhC + r * n, h = hNext + r * n
-            for j in 0..<n { h[j] = o[j] * tc[j] }
+            forEachLane(n) { j in h.lanes(j, o.lanes(j) * tc.lanes(j)) } scalar: { j in h[j] = o[j] * tc[j] }
         }
     }
 
@@ -139,14 +146,25 @@ public struct LSTM {
         for r in 0..<a.rows {
             let gate = gates + r * 4 * n, cPrev = cells + r * n, tanhC = tanhCells + r * n
             let dh = dhs + r * n, dc = dcs + r * n, d = das + r * 4 * n
-            for j in 0..<n {
-                let i = gate[j], f = gate[n + j], g = gate[2 * n + j], o = gate[3 * n + j]
+            let (fGate, gGate, oGate) = (gate + n, gate + 2 * n, gate + 3 * n)
+            let (dF, dG, dO) = (d + n, d + 2 * n, d + 3 * n)
+            forEachLane(n) { j in
+                let i = gate.lanes(j), f = fGate.lanes(j), g = gGate.lanes(j), o = oGate.lanes(j)
+                let tc = tanhC.lanes(j), dhj = dh.lanes(j)
+                let dcj = dc.lanes(j) + dhj * o * (1 - tc * tc)
+                d.lanes(j, dcj * g * i * (1 - i))
+                dF.lanes(j, dcj * cPrev.lanes(j) * f * (1 - f))
+                dG.lanes(j, dcj * i * (1 - g * g))
+                dO.lanes(j, dhj * tc * o * (1 - o))
+                dc.lanes(j, dcj * f)
+            } scalar: { j in
+                let i = gate[j], f = fGate[j], g = gGate[j], o = oGate[j]
                 let tc = tanhC[j]
                 let dcj = dc[j] + dh[j] * o * (1 - tc * tc)
                 d[j] = dcj * g * i * (1 - i)
-                d[n + j] = dcj * cPrev[j] * f * (1 - f)
-                d[2 * n + j] = dcj * i * (1 - g * g)
-                d[3 * n + j] = dh[j] * tc * o * (1 - o)
+                dF[j] = dcj * cPrev[j] * f * (1 - f)
+                dG[j] = dcj * i * (1 - g * g)
+                dO[j] = dh[j] * tc * o * (1 - o)
                 dc[j] = dcj * f
             }
         }

@@ -92,3 +92,29 @@ public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, 
         }
     }
 }
+
+/// Calls `vector(j)` for `j = 0, 8, 16, …` while eight values fit in `count`, then
+/// `scalar(j)` for each remaining index: a loop written once for whole vectors and once for
+/// the tail, with the same arithmetic.
+@inline(__always)
+public func forEachLane(_ count: Int, _ vector: (Int) -> Void, scalar: (Int) -> Void) {
+    var j = 0
+    while j + 8 <= count {
+        vector(j)
+        j += 8
+    }
+    while j < count {
+        scalar(j)
+        j += 1
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    /// The eight values from `self + j`.
+    @inline(__always)
+    public func lanes(_ j: Int) -> Lanes { UnsafeRawPointer(self + j).loadUnaligned(as: Lanes.self) }
+
+    /// Stores eight values at `self + j`.
+    @inline(__always)
+    public func lanes(_ j: Int, _ v: Lanes) { UnsafeMutableRawPointer(self + j).storeBytes(of: v, as: Lanes.self) }
+}
