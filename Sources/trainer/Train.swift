@@ -25,7 +25,7 @@ struct Train: ParsableCommand {
         print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed) → \(folder.path)")
 
         var progress = Progress(total: c.iterations)
-        var interval = IntervalMeans()
+        var interval = IntervalFigures()
         var records: [MetricsRecord] = []
         for _ in 0..<c.iterations {
             let report = session.iterate()
@@ -36,8 +36,9 @@ struct Train: ParsableCommand {
             let step = report.step
             progress.update(step: step, summary: interval.summary)
             guard step % c.logEvery == 0 || step % c.evaluateEvery == 0 || step == c.iterations else { continue }
-            var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start))
-            interval = IntervalMeans()
+            var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start),
+                                         communicator: session.communicator)
+            interval = IntervalFigures()
             if step % c.evaluateEvery == 0 || step == c.iterations {
                 record.evaluation = session.evaluate(count: c.evaluationSamples)
                 progress.log(Self.describe(record.evaluation!, step: step))
@@ -82,40 +83,3 @@ struct Train: ParsableCommand {
     }
 }
 
-/// Running means of the reported figures over one log interval.
-struct IntervalMeans {
-    var count = 0
-    var lossD = 0.0, lossG = 0.0, dReal = 0.0, dFake = 0.0, nll = 0.0
-    var adversarial = false
-
-    /// Adds an iteration; false when a figure is not finite.
-    mutating func add(_ r: IterationReport) -> Bool {
-        count += 1
-        if let a = r.adversarial {
-            adversarial = true
-            lossD += a.discriminator
-            lossG += a.generator
-            dReal += a.realProbability
-            dFake += a.fakeProbability
-            return a.discriminator.isFinite && a.generator.isFinite
-        }
-        nll += r.negativeLogLikelihood ?? .nan
-        return nll.isFinite
-    }
-
-    func record(step: Int, tau: Float, seconds: Double) -> MetricsRecord {
-        var r = MetricsRecord(step: step, tau: tau, seconds: seconds)
-        let n = Double(max(count, 1))
-        if adversarial {
-            (r.lossD, r.lossG, r.dReal, r.dFake) = (lossD / n, lossG / n, dReal / n, dFake / n)
-        } else {
-            r.nll = nll / n
-        }
-        return r
-    }
-
-    var summary: String {
-        let n = Double(max(count, 1))
-        return adversarial ? String(format: "loss_d %.3f  loss_g %.3f", lossD / n, lossG / n) : String(format: "nll %.4f", nll / n)
-    }
-}

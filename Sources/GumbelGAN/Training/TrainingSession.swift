@@ -4,10 +4,15 @@ public struct IterationReport: Sendable, Equatable {
     public var step: Int
     /// The generator's temperature in this iteration.
     public var temperature: Float
-    /// Adversarial runs: the losses and mean discriminator outputs; nil for maximum likelihood.
+    /// Adversarial runs: this rank's loss sums; nil for maximum likelihood.
     public var adversarial: StepLosses?
-    /// Maximum-likelihood runs: the mean negative log-likelihood per symbol; nil otherwise.
-    public var negativeLogLikelihood: Double?
+    /// Maximum-likelihood runs: this rank's summed negative log-likelihood (nats); nil otherwise.
+    public var likelihoodSum: Double?
+    /// Maximum-likelihood runs: the symbols of the global batch.
+    public var likelihoodSymbols = 0
+
+    /// The mean negative log-likelihood per symbol (once the sum is global).
+    public var negativeLogLikelihood: Double? { likelihoodSum.map { $0 / Double(likelihoodSymbols) } }
 }
 
 /// What an evaluation reports: the sample metrics and, for a likelihood-trained
@@ -22,31 +27,38 @@ public struct Evaluation: Sendable, Equatable, Codable {
     }
 }
 
-/// A run in one process: the data, both networks, their optimisers, and the iteration
-/// count. ``iterate()`` runs the next iteration of the configured objective.
+/// One rank's share of a run: the data, both networks, their optimisers, and the iteration
+/// count. ``iterate()`` runs the next iteration of the configured objective on this rank's
+/// rows of the global batch; with one rank (the default) that is the whole run.
 public final class TrainingSession {
     public let configuration: TrainingConfiguration
     public let dataset: Dataset
     public let generator: Generator
     public let discriminator: Discriminator?
+    public let communicator: Communicator
     public internal(set) var completedIterations = 0
     let random: CounterRandom
     let adversarial: AdversarialStep?
     let likelihood: LikelihoodStep?
-    /// `batchSize × T`: this iteration's real examples.
+    /// This rank's rows of the global batch of real examples.
+    let batchShard: Range<Int>
+    /// `batchShard.count × T`: this iteration's real examples on this rank.
     var batch: [Int32]
     /// The moving average of the generator's weights, when configured.
     public let averagedGenerator: FloatBuffer?
 
-    public init(configuration c: TrainingConfiguration, dataset: Dataset) {
+    public init(configuration c: TrainingConfiguration, dataset: Dataset, communicator: Communicator = SingleProcess()) {
         precondition(c.problem() == nil, "TrainingSession: \(c.problem()!)")
         configuration = c
         self.dataset = dataset
+        self.communicator = communicator
         random = CounterRandom(seed: c.seed)
         let (v, t) = (dataset.vocabulary.count, dataset.length)
         generator = Generator(vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState)
         generator.parameters.initialize(Self.initialization(c, hidden: c.hiddenSize), seed: c.seed)
-        batch = [Int32](repeating: 0, count: c.batchSize * t)
+        let unit = c.objective == .adversarial ? c.pack : 1
+        batchShard = shard(c.batchSize, ranks: communicator.size, rank: communicator.rank, unit: unit)
+        batch = [Int32](repeating: 0, count: batchShard.count * t)
         if c.generatorAverage > 0 {
             averagedGenerator = FloatBuffer(count: generator.parameters.count)
             averagedGenerator!.copy(from: generator.parameters.values)
@@ -60,14 +72,15 @@ public final class TrainingSession {
             discriminator = d
             adversarial = AdversarialStep(
                 generator: generator, discriminator: d, realRows: c.batchSize, fakeRows: c.generatorBatchSize, pack: c.pack,
-                estimator: c.estimator, entropyBonus: c.entropyBonus,
+                estimator: c.estimator,
                 encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
-                adam: c.adam, discriminatorAdam: c.discriminatorLearningRate.map { var a = c.adam; a.learningRate = $0; return a })
+                adam: c.adam, discriminatorAdam: c.discriminatorLearningRate.map { var a = c.adam; a.learningRate = $0; return a },
+                communicator: communicator)
             likelihood = nil
         case .maximumLikelihood:
             discriminator = nil
             adversarial = nil
-            likelihood = LikelihoodStep(generator: generator, rows: c.batchSize, adam: c.adam)
+            likelihood = LikelihoodStep(generator: generator, rows: c.batchSize, adam: c.adam, communicator: communicator)
         }
     }
 
@@ -90,9 +103,10 @@ public final class TrainingSession {
             if let adversarial {
                 report.adversarial = adversarial.run(step: i, realSymbols: symbols, temperature: tau,
                                                      inputTemperature: c.inputTemperature.value(at: i),
-                                                     learningRateScale: scale, random: random)
+                                                     learningRateScale: scale, entropyBonus: c.entropyBonus, random: random)
             } else if let likelihood {
-                report.negativeLogLikelihood = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
+                report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
+                report.likelihoodSymbols = c.batchSize * dataset.length
             }
         }
         if let average = averagedGenerator {
@@ -122,16 +136,16 @@ public final class TrainingSession {
         return (n - Float(i)) / (f * n)
     }
 
-    /// Row `r` of iteration `step`'s minibatch is training example `⌊u·n⌋` for the uniform
-    /// draw `u` at `(minibatch, step, r, 0)`: sampling with replacement, the same on every
-    /// process.
+    /// Row `r` of iteration `step`'s global minibatch is training example `⌊u·n⌋` for the
+    /// uniform draw `u` at `(minibatch, step, r, 0)`: sampling with replacement, computed alike
+    /// on every rank; this rank copies the rows of its shard.
     func drawBatch(step: Int) {
         let (n, t) = (dataset.strings.count, dataset.length)
         dataset.symbols.withUnsafeBufferPointer { all in
-            for r in 0..<configuration.batchSize {
+            for (k, r) in batchShard.enumerated() {
                 let u = CounterRandom.openUnit(random.bits(.minibatch, step: step, row: r, index: 0))
                 let example = min(Int(u * Float(n)), n - 1)
-                for k in 0..<t { batch[r * t + k] = all[example * t + k] }
+                for j in 0..<t { batch[k * t + j] = all[example * t + j] }
             }
         }
     }

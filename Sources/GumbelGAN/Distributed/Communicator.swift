@@ -1,0 +1,35 @@
+/// Collective operations across the ranks of a data-parallel job. Every rank calls the same
+/// collectives in the same order; each returns when all ranks have called it.
+public protocol Communicator: AnyObject {
+    var rank: Int { get }
+    var size: Int { get }
+    /// Replaces `values` on every rank with their elementwise sum over the ranks.
+    func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>)
+    /// Replaces `values` on every rank with their elementwise sum over the ranks.
+    func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>)
+    /// Replaces `values` on every rank with rank `root`'s.
+    func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int)
+}
+
+/// One process alone: rank 0 of 1, every collective leaves its values as they are.
+public final class SingleProcess: Communicator {
+    public init() {}
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
+    public func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
+    public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) {}
+}
+
+/// The rows `[lo, hi)` of a global batch of `count` rows that rank `rank` of `ranks` takes:
+/// contiguous, in whole units of `unit` rows (packs), as even as possible — the first
+/// `units % ranks` ranks take one unit more (3 ranks, 200 rows: 67, 67, 66).
+public func shard(_ count: Int, ranks: Int, rank: Int, unit: Int = 1) -> Range<Int> {
+    precondition(ranks >= 1 && rank >= 0 && rank < ranks && unit >= 1 && count % unit == 0,
+                 "shard: \(count) rows in units of \(unit) over \(ranks) ranks, rank \(rank)")
+    let units = count / unit
+    let base = units / ranks, extra = units % ranks
+    let lo = rank * base + min(rank, extra)
+    let hi = lo + base + (rank < extra ? 1 : 0)
+    return (lo * unit)..<(hi * unit)
+}
