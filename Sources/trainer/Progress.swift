@@ -4,11 +4,15 @@ import Foundation
 /// terminal, plain log lines otherwise.
 struct Progress {
     let total: Int
-    let interactive = isatty(STDOUT_FILENO) != 0
+    let interactive: Bool
     let start = Date()
     var lastDraw = Date.distantPast
 
-    init(total: Int) { self.total = total }
+    /// `enabled` false (ranks other than 0) draws nothing.
+    init(total: Int, enabled: Bool = true) {
+        self.total = total
+        interactive = enabled && isatty(STDOUT_FILENO) != 0
+    }
 
     /// Called every iteration; redraws at most 5 times a second on a terminal.
     mutating func update(step: Int, summary: @autoclosure () -> String) {

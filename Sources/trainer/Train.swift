@@ -10,10 +10,16 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainingOptions
     @Option(help: "The run folder (default: runs/<preset>-<date>-<time>).") var runDir: String?
     @Option(help: "Generated strings written to samples.txt.") var showSamples = 100
+    @Option(help: "Run N ranks in this process, one thread each (to step through sharding).") var simulateRanks = 1
+    @Option(help: "Check every this many iterations that all ranks hold the same parameters (and at the end).") var checkEvery = 1000
+    @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
 
     func run() throws {
         setBLASThreads(1)
         let c = try options.configuration()
+        guard simulateRanks >= 1 else { throw UserError("--simulate-ranks must be at least 1 (got \(simulateRanks))") }
+        guard checkEvery >= 1 else { throw UserError("--check-every must be at least 1 (got \(checkEvery))") }
+        if let problem = c.problem(ranks: simulateRanks) { throw UserError(problem) }
         let dataset = try reportingErrors { try Dataset.load(c.data, seed: c.seed) }
         if dataset.skippedLong > 0 { print("data: left out \(dataset.skippedLong) lines longer than \(dataset.length) (--skip-long)") }
         let folder = try reportingErrors { try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset)) }
@@ -21,41 +27,23 @@ struct Train: ParsableCommand {
             try folder.write(configuration: c)
             try folder.write(lines: dataset.strings, to: "train.txt")
         }
-        let session = TrainingSession(configuration: c, dataset: dataset)
-        print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed) → \(folder.path)")
+        print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(simulateRanks) rank\(simulateRanks == 1 ? "" : "s") → \(folder.path)")
 
-        var progress = Progress(total: c.iterations)
-        var interval = IntervalFigures()
-        var records: [MetricsRecord] = []
-        for _ in 0..<c.iterations {
-            let report = session.iterate()
-            let finite = interval.add(report)
-            guard finite else {
-                throw UserError("iteration \(report.step): a loss is not finite; lower --learning-rate or change the temperature schedule (the model file was not written)")
+        let job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
+                          checkEvery: debug ? 1 : checkEvery, debug: debug)
+        if simulateRanks == 1 {
+            try job.run(communicator: SingleProcess())
+        } else {
+            // A rank that fails ends the whole job at once, as MPI_Abort would: the other
+            // ranks may be waiting in a collective that the failed one will never join.
+            let group = InProcessGroup(size: simulateRanks)
+            group.run { rank in
+                do { try job.run(communicator: group.communicator(rank: rank)) } catch {
+                    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                    Foundation.exit(1)
+                }
             }
-            let step = report.step
-            progress.update(step: step, summary: interval.summary)
-            guard step % c.logEvery == 0 || step % c.evaluateEvery == 0 || step == c.iterations else { continue }
-            var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start),
-                                         communicator: session.communicator)
-            interval = IntervalFigures()
-            if step % c.evaluateEvery == 0 || step == c.iterations {
-                record.evaluation = session.evaluate(count: c.evaluationSamples)
-                progress.log(Self.describe(record.evaluation!, step: step))
-            } else if !progress.interactive {
-                progress.log(Self.describe(record))
-            }
-            records.append(record)
-            try reportingErrors { try folder.append(record) }
         }
-        progress.finish()
-        try reportingErrors {
-            try ModelFile.write(session, to: folder.modelPath)
-            try folder.write(lines: session.sample(count: showSamples, seed: c.seed ^ 0xF1_6004), to: "samples.txt")
-            try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
-        }
-        let seconds = Date().timeIntervalSince(progress.start)
-        print(String(format: "train: done in %.1f s (%.2f ms per iteration); wrote %@", seconds, 1000 * seconds / Double(c.iterations), folder.path))
     }
 
     static func defaultFolder(_ preset: Preset) -> String {
@@ -83,3 +71,63 @@ struct Train: ParsableCommand {
     }
 }
 
+/// The training loop of one rank. Every rank runs the same iterations and the same
+/// collectives (the two allreduces of each iteration, the figures at log steps, the replica
+/// checks); only rank 0 evaluates, prints and writes files.
+struct RankJob: @unchecked Sendable {
+    let configuration: TrainingConfiguration
+    let dataset: Dataset
+    let folder: RunFolder
+    let showSamples: Int
+    let checkEvery: Int
+    let debug: Bool
+
+    func run(communicator: Communicator) throws {
+        let c = configuration
+        let root = communicator.rank == 0
+        let session = TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
+        try reportingErrors { try session.checkConfigurationsAgree() }
+        var progress = Progress(total: c.iterations, enabled: root)
+        var interval = IntervalFigures()
+        var records: [MetricsRecord] = []
+        for _ in 0..<c.iterations {
+            let report = session.iterate()
+            let step = report.step
+            let finite = interval.add(report)
+            if debug {
+                var anyNotFinite: [Double] = [finite ? 0 : 1]
+                anyNotFinite.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+                guard anyNotFinite[0] == 0 else {
+                    throw UserError(DistributedError.notFinite(step: step, what: "a loss").description + " (the model file was not written)")
+                }
+            }
+            if step % checkEvery == 0 || step == c.iterations { try reportingErrors { try session.checkReplicas() } }
+            if root { progress.update(step: step, summary: interval.summary) }
+            guard step % c.logEvery == 0 || step % c.evaluateEvery == 0 || step == c.iterations else { continue }
+            var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start),
+                                         communicator: communicator)
+            interval = IntervalFigures()
+            guard [record.lossD, record.lossG, record.nll].allSatisfy({ $0?.isFinite ?? true }) else {
+                throw UserError(DistributedError.notFinite(step: step, what: "a loss").description + " (the model file was not written)")
+            }
+            guard root else { continue }
+            if step % c.evaluateEvery == 0 || step == c.iterations {
+                record.evaluation = session.evaluate(count: c.evaluationSamples)
+                progress.log(Train.describe(record.evaluation!, step: step))
+            } else if !progress.interactive {
+                progress.log(Train.describe(record))
+            }
+            records.append(record)
+            try reportingErrors { try folder.append(record) }
+        }
+        guard root else { return }
+        progress.finish()
+        try reportingErrors {
+            try ModelFile.write(session, to: folder.modelPath)
+            try folder.write(lines: session.sample(count: showSamples, seed: c.seed ^ 0xF1_6004), to: "samples.txt")
+            try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
+        }
+        let seconds = Date().timeIntervalSince(progress.start)
+        print(String(format: "train: done in %.1f s (%.2f ms per iteration); wrote %@", seconds, 1000 * seconds / Double(c.iterations), folder.path))
+    }
+}

@@ -31,4 +31,5 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     catch let e as RunFolderError { throw UserError(e.description) }
     catch let e as FileWriteError { throw UserError(e.description) }
     catch let e as SafeTensorsError { throw UserError(e.description) }
+    catch let e as DistributedError { throw UserError(e.description) }
 }

@@ -99,3 +99,48 @@ final class Collected<T>: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct AgreementTests {
+    func sessions(_ configurations: [TrainingConfiguration], _ body: @escaping @Sendable (TrainingSession) -> Void) throws {
+        let datasets = try configurations.map { try Dataset.load($0.data, seed: $0.seed) }
+        let group = InProcessGroup(size: configurations.count)
+        let jobs = Collected<(TrainingConfiguration, Dataset)>()
+        for (rank, c) in configurations.enumerated() { jobs.set(rank, (c, datasets[rank])) }
+        group.run { rank in
+            let (c, d) = jobs[rank]
+            body(TrainingSession(configuration: c, dataset: d, communicator: group.communicator(rank: rank)))
+        }
+    }
+
+    func small(seed: UInt64 = 3) -> TrainingConfiguration {
+        var c = TrainingConfiguration(preset: .paperA, seed: seed)
+        c.batchSize = 12
+        c.generatorBatchSize = 12
+        c.data = .grammar(Grammar(), size: 50)
+        return c
+    }
+
+    @Test func replicasThatDivergeAreNamed() throws {
+        let errors = Collected<String>()
+        try sessions([small(), small(), small()]) { s in
+            _ = s.iterate()
+            do { try s.checkReplicas(); errors.set(s.communicator.rank, "none") } catch { errors.set(s.communicator.rank, "\(error)") }
+            if s.communicator.rank == 1 { s.discriminator!.parameters.values.pointer[3] += 1e-6 }
+            do { try s.checkReplicas(); errors.set(10 + s.communicator.rank, "none") } catch { errors.set(10 + s.communicator.rank, "\(error)") }
+        }
+        for rank in 0..<3 {
+            #expect(errors[rank] == "none")
+            #expect(errors[10 + rank] == DistributedError.replicasDiffer(step: 1, network: "discriminator").description)
+        }
+    }
+
+    @Test func differentSettingsOnRanksAreRefused() throws {
+        let errors = Collected<Bool>()
+        try sessions([small(seed: 3), small(seed: 3), small(seed: 4)]) { s in
+            do { try s.checkConfigurationsAgree(); errors.set(s.communicator.rank, false) } catch { errors.set(s.communicator.rank, error as? DistributedError == .configurationsDiffer) }
+        }
+        #expect((0..<3).allSatisfy { errors[$0] })
+        #expect(small().problem(ranks: 13)?.contains("--batch 12 is smaller than the 13 ranks") == true)
+        #expect(small().problem(ranks: 12) == nil)
+    }
+}

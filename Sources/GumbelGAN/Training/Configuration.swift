@@ -145,6 +145,20 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         }
     }
 
+    /// The first setting that makes no sense for a job of `ranks` ranks, as a message naming
+    /// the flag, or nil: every rank needs at least one pack of each batch.
+    public func problem(ranks: Int) -> String? {
+        if let p = problem() { return p }
+        let unit = objective == .adversarial ? pack : 1
+        if batchSize / unit < ranks {
+            return DistributedError.batchSmallerThanRanks(flag: "--batch", rows: batchSize, ranks: ranks).description
+        }
+        if objective == .adversarial && generatorBatchSize / unit < ranks {
+            return DistributedError.batchSmallerThanRanks(flag: "--generator-batch", rows: generatorBatchSize, ranks: ranks).description
+        }
+        return nil
+    }
+
     /// The first setting that makes no sense, as a message naming the flag, or nil.
     public func problem() -> String? {
         let positive: [(String, Int)] = [("--iterations", iterations), ("--batch", batchSize),
