@@ -14,25 +14,49 @@ struct Train: ParsableCommand {
     @Option(help: "Check every this many iterations that all ranks hold the same parameters (and at the end).") var checkEvery = 1000
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
 
+    /// Under `mpirun` every process runs this; rank 0 alone prints and writes. An error in
+    /// the settings is the same on every rank: all finalise MPI and exit non-zero, rank 0
+    /// saying why. An error during training ends the whole job (MPI_Abort).
     func run() throws {
         setBLASThreads(1)
-        let c = try options.configuration()
-        guard simulateRanks >= 1 else { throw UserError("--simulate-ranks must be at least 1 (got \(simulateRanks))") }
-        guard checkEvery >= 1 else { throw UserError("--check-every must be at least 1 (got \(checkEvery))") }
-        if let problem = c.problem(ranks: simulateRanks) { throw UserError(problem) }
-        let dataset = try reportingErrors { try Dataset.load(c.data, seed: c.seed) }
-        if dataset.skippedLong > 0 { print("data: left out \(dataset.skippedLong) lines longer than \(dataset.length) (--skip-long)") }
-        let folder = try reportingErrors { try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset)) }
-        try reportingErrors {
-            try folder.write(configuration: c)
-            try folder.write(lines: dataset.strings, to: "train.txt")
-        }
-        print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(simulateRanks) rank\(simulateRanks == 1 ? "" : "s") → \(folder.path)")
-
-        let job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
+        let mpi = simulateRanks == 1 ? MPICommunicator.start() : nil
+        let ranks = mpi?.size ?? simulateRanks
+        let root = (mpi?.rank ?? 0) == 0
+        let job: RankJob
+        do {
+            let c = try options.configuration()
+            guard simulateRanks >= 1 else { throw UserError("--simulate-ranks must be at least 1 (got \(simulateRanks))") }
+            guard mpi == nil || mpi!.size == 1 || simulateRanks == 1 else { throw UserError("--simulate-ranks cannot be used under mpirun") }
+            guard checkEvery >= 1 else { throw UserError("--check-every must be at least 1 (got \(checkEvery))") }
+            if let problem = c.problem(ranks: ranks) { throw UserError(problem) }
+            let dataset = try reportingErrors { try Dataset.load(c.data, seed: c.seed) }
+            if let mpi { try reportingErrors { try mpi.checkAgreement(on: c, dataset) } }
+            var folder: RunFolder?
+            if root {
+                if dataset.skippedLong > 0 { print("data: left out \(dataset.skippedLong) lines longer than \(dataset.length) (--skip-long)") }
+                folder = try reportingErrors { try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset)) }
+                try reportingErrors {
+                    try folder!.write(configuration: c)
+                    try folder!.write(lines: dataset.strings, to: "train.txt")
+                }
+                print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder!.path)")
+            }
+            job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
                           checkEvery: debug ? 1 : checkEvery, debug: debug)
-        if simulateRanks == 1 {
-            try job.run(communicator: SingleProcess())
+        } catch {
+            // Every rank meets the same settings error; only rank 0 reports it.
+            mpi?.finish()
+            if root { throw error }
+            Foundation.exit(1)
+        }
+        if let mpi {
+            do { try job.run(communicator: mpi) } catch {
+                FileHandle.standardError.write(Data("Error: \(mpi.size > 1 ? "rank \(mpi.rank): " : "")\(error)\n".utf8))
+                if mpi.size > 1 { mpi.abort(1) }
+                mpi.finish()
+                Foundation.exit(1)
+            }
+            mpi.finish()
         } else {
             // A rank that fails ends the whole job at once, as MPI_Abort would: the other
             // ranks may be waiting in a collective that the failed one will never join.
@@ -77,19 +101,20 @@ struct Train: ParsableCommand {
 struct RankJob: @unchecked Sendable {
     let configuration: TrainingConfiguration
     let dataset: Dataset
-    let folder: RunFolder
+    /// The run folder, on rank 0 only.
+    let folder: RunFolder?
     let showSamples: Int
     let checkEvery: Int
     let debug: Bool
 
     func run(communicator: Communicator) throws {
         let c = configuration
-        let root = communicator.rank == 0
+        let root = communicator.rank == 0, folder = self.folder
         let session = TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
-        try reportingErrors { try session.checkConfigurationsAgree() }
         var progress = Progress(total: c.iterations, enabled: root)
         var interval = IntervalFigures()
         var records: [MetricsRecord] = []
+        var lastLogged = ""
         for _ in 0..<c.iterations {
             let report = session.iterate()
             let step = report.step
@@ -102,11 +127,12 @@ struct RankJob: @unchecked Sendable {
                 }
             }
             if step % checkEvery == 0 || step == c.iterations { try reportingErrors { try session.checkReplicas() } }
-            if root { progress.update(step: step, summary: interval.summary) }
+            if root { progress.update(step: step, summary: communicator.size == 1 ? interval.summary : lastLogged) }
             guard step % c.logEvery == 0 || step % c.evaluateEvery == 0 || step == c.iterations else { continue }
             var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start),
                                          communicator: communicator)
             interval = IntervalFigures()
+            lastLogged = IntervalFigures.summary(of: record)
             guard [record.lossD, record.lossG, record.nll].allSatisfy({ $0?.isFinite ?? true }) else {
                 throw UserError(DistributedError.notFinite(step: step, what: "a loss").description + " (the model file was not written)")
             }
@@ -118,9 +144,9 @@ struct RankJob: @unchecked Sendable {
                 progress.log(Train.describe(record))
             }
             records.append(record)
-            try reportingErrors { try folder.append(record) }
+            try reportingErrors { try folder?.append(record) }
         }
-        guard root else { return }
+        guard root, let folder else { return }
         progress.finish()
         try reportingErrors {
             try ModelFile.write(session, to: folder.modelPath)

@@ -137,7 +137,9 @@ final class Collected<T>: @unchecked Sendable {
     @Test func differentSettingsOnRanksAreRefused() throws {
         let errors = Collected<Bool>()
         try sessions([small(seed: 3), small(seed: 3), small(seed: 4)]) { s in
-            do { try s.checkConfigurationsAgree(); errors.set(s.communicator.rank, false) } catch { errors.set(s.communicator.rank, error as? DistributedError == .configurationsDiffer) }
+            do { try s.communicator.checkAgreement(on: s.configuration, s.dataset); errors.set(s.communicator.rank, false) } catch {
+                errors.set(s.communicator.rank, error as? DistributedError == .configurationsDiffer)
+            }
         }
         #expect((0..<3).allSatisfy { errors[$0] })
         #expect(small().problem(ranks: 13)?.contains("--batch 12 is smaller than the 13 ranks") == true)

@@ -60,13 +60,17 @@ extension TrainingSession {
         }
     }
 
-    /// Checks that every rank was started with the same configuration and data (a collective).
-    public func checkConfigurationsAgree() throws {
+}
+
+extension Communicator {
+    /// Checks that every rank was started with the same configuration and data (a
+    /// collective: every rank gets the same answer).
+    public func checkAgreement(on configuration: TrainingConfiguration, _ dataset: Dataset) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes = (try? encoder.encode(configuration)) ?? Data()
         dataset.symbols.withUnsafeBytes { bytes.append(contentsOf: $0) }
         let hash = bytes.withUnsafeBytes { fnv1a64($0) }
-        if !communicator.agree(on: hash) { throw DistributedError.configurationsDiffer }
+        if !agree(on: hash) { throw DistributedError.configurationsDiffer }
     }
 }

@@ -54,5 +54,11 @@ public struct IntervalFigures: Sendable {
         return "nll \(format(sums[5] / (n * Double(symbols))))"
     }
 
+    /// The same summary from a logged (global) record.
+    public static func summary(of r: MetricsRecord) -> String {
+        if let d = r.lossD, let g = r.lossG { return String(format: "loss_d %.3f  loss_g %.3f", d, g) }
+        return r.nll.map { String(format: "nll %.3f", $0) } ?? ""
+    }
+
     private func format(_ v: Double) -> String { String(format: "%.3f", v) }
 }
