@@ -27,8 +27,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "What the generator feeds back and shows the discriminator: gumbel-softmax, straight-through.") var estimator: Estimator?
     @Option(help: "How real examples are shown: smoothed (paper), one-hot.") var realEncoding: RealEncoding?
     @Option(help: "Probability on the true symbol of a smoothed real example (preset: 0.9).") var truthProbability: Float?
-    @Option(help: "Adam learning rate (preset: 0.001).") var learningRate: Float?
-    @Option(help: "The discriminator's Adam learning rate (preset: as --learning-rate).") var discriminatorLearningRate: Float?
+    @Option(help: "Adam learning rate (preset: 0.001; tuned: 0.0005 for the generator).") var learningRate: Float?
+    @Option(help: "The discriminator's Adam learning rate (preset: as --learning-rate; tuned: 0.001).") var discriminatorLearningRate: Float?
     @Option(help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0; tuned: 0.05).") var entropyBonus: Float?
     @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
     @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?

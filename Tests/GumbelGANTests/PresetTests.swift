@@ -19,6 +19,7 @@ import Testing
         let tuned = TrainingConfiguration(preset: .tuned)
         #expect(tuned.estimator == .straightThrough && tuned.realEncoding == .oneHot && tuned.hiddenSize == 32 && tuned.objective == .adversarial)
         #expect(tuned.pack == 8 && tuned.decay == 0.5 && tuned.generatorAverage == 0.999 && tuned.entropyBonus == 0.05)
+        #expect(tuned.adam.learningRate == 5e-4 && tuned.discriminatorLearningRate == 1e-3)
         for p in Preset.allCases { #expect(TrainingConfiguration(preset: p).problem() == nil, "\(p)") }
     }
 

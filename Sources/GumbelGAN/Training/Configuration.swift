@@ -14,7 +14,8 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     case mle
     /// Beyond the paper, purely adversarial: straight-through Gumbel-softmax, one-hot real
     /// inputs, state 32, a discriminator judging packs of 8 examples, an entropy bonus of
-    /// 0.05, learning rates decaying over the second half, samples from a moving average of
+    /// 0.05, the generator learning at half the discriminator's rate (5e-4, 1e-3), learning
+    /// rates decaying over the second half, samples from a moving average of
     /// the generator's weights, PyTorch's initialisation (see the README).
     case tuned
 }
@@ -141,6 +142,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             decay = 0.5
             generatorAverage = 0.999
             entropyBonus = 0.05
+            adam.learningRate = 5e-4
+            discriminatorLearningRate = 1e-3
             initialization = .pytorch
         }
     }
