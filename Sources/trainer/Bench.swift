@@ -20,6 +20,9 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         setBLASThreads(1)
+        let mpi = MPICommunicator.start()
+        defer { mpi.finish() }
+        let communicator = TimedCommunicator(mpi)
         let large = size == .large
         let (h, v, t, b) = (hidden ?? (large ? 256 : 10), vocabulary ?? (large ? 32 : 6), length ?? (large ? 60 : 12), batch ?? 200)
         let (timed, untimed) = (iterations ?? (large ? 5 : 200), warmup ?? (large ? 1 : 20))
@@ -31,10 +34,12 @@ struct Bench: ParsableCommand {
         let discriminator = Discriminator(vocabularySize: v, hiddenSize: h, length: t)
         generator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 1)
         discriminator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 2)
+        guard b >= mpi.size else { throw UserError("--batch \(b) is smaller than the \(mpi.size) ranks") }
         let step = AdversarialStep(generator: generator, discriminator: discriminator, realRows: b, fakeRows: b,
-                                   estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v), adam: AdamSettings())
+                                   estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v), adam: AdamSettings(),
+                                   communicator: communicator)
         let random = CounterRandom(seed: 1)
-        var symbols = [Int32](repeating: 0, count: b * t)
+        var symbols = [Int32](repeating: 0, count: step.realShard.count * t)
         for i in symbols.indices { symbols[i] = Int32(random.bits(.data, step: 0, row: i, index: 0) % UInt32(v)) }
         func iterate(_ i: Int) {
             _ = symbols.withUnsafeBufferPointer {
@@ -42,13 +47,33 @@ struct Bench: ParsableCommand {
             }
         }
         for i in 0..<untimed { iterate(i) }
+        communicator.seconds = 0
         let start = Date()
         for i in 0..<timed { iterate(untimed + i) }
         let seconds = Date().timeIntervalSince(start) / Double(timed)
+        let allreduceShare = communicator.seconds / Double(timed) / seconds
         let flops = FlopCount.adversarialIteration(realRows: b, fakeRows: b, length: t, vocabulary: v, generatorHidden: h, discriminatorHidden: h)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        print(String(format: "bench swift hidden=%d vocab=%d length=%d batch=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f",
-                     h, v, t, b, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024))
+        guard mpi.rank == 0 else { return }
+        print(String(format: "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
+                     mpi.size, h, v, t, b, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024, allreduceShare))
     }
+}
+
+/// Passes collectives through and adds up the seconds spent in them (on this rank).
+final class TimedCommunicator: Communicator {
+    let inner: Communicator
+    var seconds = 0.0
+    init(_ inner: Communicator) { self.inner = inner }
+    var rank: Int { inner.rank }
+    var size: Int { inner.size }
+    private func timed(_ body: () -> Void) {
+        let start = Date()
+        body()
+        seconds += Date().timeIntervalSince(start)
+    }
+    func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) { timed { inner.allreduceSum(values) } }
+    func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>) { timed { inner.allreduceSum(values) } }
+    func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) { timed { inner.broadcast(values, root: root) } }
 }
