@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 
-/// Runs the built `trainer` (beside the test binary) and returns its exit status and output.
-func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trainer")
+/// The built `trainer`, beside the test binary.
+let trainerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trainer").path
+
+/// Runs a program to its end and returns its exit status and output.
+func runProgram(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["OPENBLAS_NUM_THREADS"] = "1"
-    process.environment = environment
+    process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"].merging(extra) { $1 }) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -18,6 +18,11 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs the built `trainer`.
+func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    try runProgram(trainerPath, arguments)
 }
 
 @Suite(.serialized) struct CommandLineTests {
@@ -92,27 +97,13 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
     }
 }
 
-/// Runs `mpirun` with `ranks` ranks of the built trainer (or `arguments` as a whole
-/// MPMD command line when `ranks` is nil).
+/// Runs `mpirun` with `ranks` ranks of the built trainer, or with `arguments` as a whole
+/// MPMD command line (`TRAINER` standing for the trainer) when `ranks` is nil.
 func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trainer").path
     var command = ["mpirun", "--oversubscribe", "-x", "OPENBLAS_NUM_THREADS=1"]
     if getuid() == 0 { command.append("--allow-run-as-root") }
-    if let ranks { command += ["-np", "\(ranks)", binary] + arguments } else { command += arguments.map { $0 == "TRAINER" ? binary : $0 } }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    var environment = ProcessInfo.processInfo.environment
-    environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    if let ranks { command += ["-np", "\(ranks)", trainerPath] + arguments } else { command += arguments.map { $0 == "TRAINER" ? trainerPath : $0 } }
+    return try runProgram("/usr/bin/env", command, environment: ["OMPI_MCA_btl_vader_single_copy_mechanism": "none"])
 }
 
 @Suite(.serialized) struct MPITests {

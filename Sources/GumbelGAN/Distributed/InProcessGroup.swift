@@ -55,28 +55,22 @@ public final class InProcessGroup: @unchecked Sendable {
     }
 
     fileprivate func allreduce(_ values: UnsafeMutableBufferPointer<Float>, rank: Int) {
-        collective(rank: rank, register: { floatSlots[rank] = values }) {
-            let n = values.count
-            let buffers = floatSlots.map { $0! }
-            precondition(buffers.allSatisfy { $0.count == n }, "allreduce: ranks passed buffers of different sizes")
-            for i in 0..<n {
-                var sum: Float = 0
-                for b in buffers { sum += b[i] }
-                for b in buffers { b[i] = sum }
-            }
-        }
+        collective(rank: rank, register: { floatSlots[rank] = values }) { Self.sumInPlace(floatSlots) }
     }
 
     fileprivate func allreduce(_ values: UnsafeMutableBufferPointer<Double>, rank: Int) {
-        collective(rank: rank, register: { doubleSlots[rank] = values }) {
-            let n = values.count
-            let buffers = doubleSlots.map { $0! }
-            precondition(buffers.allSatisfy { $0.count == n }, "allreduce: ranks passed buffers of different sizes")
-            for i in 0..<n {
-                var sum = 0.0
-                for b in buffers { sum += b[i] }
-                for b in buffers { b[i] = sum }
-            }
+        collective(rank: rank, register: { doubleSlots[rank] = values }) { Self.sumInPlace(doubleSlots) }
+    }
+
+    /// Writes the elementwise sum of all ranks' buffers, added in rank order, into each.
+    private static func sumInPlace<T: AdditiveArithmetic>(_ slots: [UnsafeMutableBufferPointer<T>?]) {
+        let buffers = slots.map { $0! }
+        let n = buffers[0].count
+        precondition(buffers.allSatisfy { $0.count == n }, "allreduce: ranks passed buffers of different sizes")
+        for i in 0..<n {
+            var sum = T.zero
+            for b in buffers { sum += b[i] }
+            for b in buffers { b[i] = sum }
         }
     }
 
