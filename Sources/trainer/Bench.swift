@@ -76,4 +76,5 @@ final class TimedCommunicator: Communicator {
     func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) { timed { inner.allreduceSum(values) } }
     func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>) { timed { inner.allreduceSum(values) } }
     func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) { timed { inner.broadcast(values, root: root) } }
+    func barrier() { timed { inner.barrier() } }
 }

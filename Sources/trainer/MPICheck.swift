@@ -18,6 +18,7 @@ struct MPICheck: ParsableCommand {
         floats.withUnsafeMutableBufferPointer { mpi.allreduceSum($0) }
         doubles.withUnsafeMutableBufferPointer { mpi.allreduceSum($0) }
         broadcast.withUnsafeMutableBufferPointer { mpi.broadcast($0, root: size - 1) }
+        mpi.barrier()
         let n = Float(size)
         let expected = (floats: [n * (n + 1) / 2, 0.5 * n, 0.25 * n * (n - 1) / 2],
                         doubles: [Double(size * (size - 1)) / 2 + 0.125 * Double(size)],

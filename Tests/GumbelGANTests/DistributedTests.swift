@@ -23,6 +23,21 @@ final class Collected<T>: @unchecked Sendable {
         }
     }
 
+    /// No rank leaves a barrier before every rank has reached it.
+    @Test func barrierWaitsForEveryRank() {
+        let group = InProcessGroup(size: 3)
+        let arrivals = Collected<Int>()
+        let counter = NSLock()
+        nonisolated(unsafe) var arrived = 0
+        group.run { rank in
+            Thread.sleep(forTimeInterval: 0.02 * Double(rank))
+            counter.withLock { arrived += 1 }
+            group.communicator(rank: rank).barrier()
+            arrivals.set(rank, counter.withLock { arrived })
+        }
+        #expect((0..<3).allSatisfy { arrivals[$0] == 3 })
+    }
+
     @Test func inProcessCollectives() {
         let group = InProcessGroup(size: 4)
         let results = Collected<([Float], [Double], [Float])>()

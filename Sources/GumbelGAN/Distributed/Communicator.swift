@@ -9,6 +9,8 @@ public protocol Communicator: AnyObject {
     func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>)
     /// Replaces `values` on every rank with rank `root`'s.
     func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int)
+    /// Returns when every rank has called it.
+    func barrier()
 }
 
 /// One process alone: rank 0 of 1, every collective leaves its values as they are.
@@ -19,6 +21,7 @@ public final class SingleProcess: Communicator {
     public func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
     public func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) {}
+    public func barrier() {}
 }
 
 /// The rows `[lo, hi)` of a global batch of `count` rows that rank `rank` of `ranks` takes:

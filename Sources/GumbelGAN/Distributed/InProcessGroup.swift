@@ -74,6 +74,10 @@ public final class InProcessGroup: @unchecked Sendable {
         }
     }
 
+    fileprivate func barrier(rank: Int) {
+        collective(rank: rank, register: {}) {}
+    }
+
     fileprivate func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int, rank: Int) {
         collective(rank: rank, register: { floatSlots[rank] = values }) {
             let source = floatSlots[root]!
@@ -95,5 +99,6 @@ public final class InProcessGroup: @unchecked Sendable {
         func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) { group.allreduce(values, rank: rank) }
         func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>) { group.allreduce(values, rank: rank) }
         func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) { group.broadcast(values, root: root, rank: rank) }
+        func barrier() { group.barrier(rank: rank) }
     }
 }

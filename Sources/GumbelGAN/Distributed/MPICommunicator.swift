@@ -43,6 +43,11 @@ public final class MPICommunicator: Communicator {
         MPI_Allreduce(gumbelgan_in_place(), base, Int32(values.count), gumbelgan_double(), gumbelgan_sum(), gumbelgan_comm_world())
     }
 
+    public func barrier() {
+        guard size > 1 else { return }
+        MPI_Barrier(gumbelgan_comm_world())
+    }
+
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) {
         guard size > 1, let base = values.baseAddress else { return }
         MPI_Bcast(base, Int32(values.count), gumbelgan_float(), Int32(root), gumbelgan_comm_world())
