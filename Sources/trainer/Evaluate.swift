@@ -6,20 +6,13 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a trained model: validity, uniqueness, novelty, coverage, JS distances (and NLL for mle).")
 
-    @Option(name: .customLong("run"), help: "A run folder written by `trainer train`.") var runFolder: String
+    @Option(name: .customLong("run"), help: "A run folder written by `trainer train`, or a model file.") var runFolder: String
     @Option(help: "Generated strings to score (default: the run's --evaluation-samples).") var samples: Int?
 
     func run() throws {
         setBLASThreads(1)
-        let folder = try reportingErrors { try RunFolder(existing: runFolder) }
-        let c = try reportingErrors { try folder.readConfiguration() }
-        let dataset = try reportingErrors { try Dataset.load(c.data, seed: c.seed) }
-        let session = TrainingSession(configuration: c, dataset: dataset)
-        try reportingErrors {
-            let file = try SafeTensors.read(folder.modelPath)
-            try ModelFile.load(file, path: folder.modelPath, into: session)
-        }
-        let count = samples ?? c.evaluationSamples
+        let session = try loadSession(runFolder)
+        let count = samples ?? session.configuration.evaluationSamples
         guard count >= 1 else { throw UserError("--samples must be at least 1 (got \(count))") }
         print(Train.describe(session.evaluate(count: count), step: session.completedIterations))
     }

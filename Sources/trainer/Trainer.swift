@@ -7,7 +7,7 @@ struct Trainer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trainer",
         abstract: "GumbelGAN: GANs for sequences of discrete symbols with the Gumbel-softmax relaxation.",
-        subcommands: [Train.self, Evaluate.self, Table.self, Bench.self, MPICheck.self],
+        subcommands: [Train.self, Sample.self, Evaluate.self, Table.self, Bench.self, MPICheck.self],
         defaultSubcommand: Train.self)
 }
 

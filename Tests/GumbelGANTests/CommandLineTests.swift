@@ -65,6 +65,17 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
         #expect(r.out.contains("eval     20"))
         let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
         #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
+        // Sampling: deterministic for a seed, from a run folder or its model file, to a file.
+        let s1 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5"])
+        let s2 = try runTrainer(["sample", "--checkpoint", run + "/model.safetensors", "--count", "20", "--seed", "5"])
+        let s3 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "6"])
+        #expect(s1.status == 0 && s1.out.split(separator: "\n", omittingEmptySubsequences: false).count == 21, "\(s1.err)")
+        #expect(s1.out == s2.out && s1.out != s3.out)
+        let written = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5", "--output", folder + "/s.txt"])
+        let writtenText = try String(contentsOfFile: folder + "/s.txt", encoding: .utf8)
+        #expect(written.status == 0 && writtenText == s1.out)
+        let missing = try runTrainer(["sample", "--checkpoint", folder + "/none"])
+        #expect(missing.status != 0 && missing.err.contains("none/model.safetensors: cannot be read") || missing.err.contains("none: cannot be read"), "\(missing.err)")
         let t = try runTrainer(["table", run])
         #expect(t.status == 0 && t.out.contains("| run |") && t.out.contains("paper-a"), "\(t.err)")
         // The folder is not overwritten by a second run.
