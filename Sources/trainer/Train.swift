@@ -10,6 +10,9 @@ struct Train: ParsableCommand {
     @OptionGroup var options: TrainingOptions
     @Option(help: "The run folder (default: runs/<preset>-<date>-<time>).") var runDir: String?
     @Option(help: "Generated strings written to samples.txt.") var showSamples = 100
+    @Option(help: "Continue a run: a checkpoint file, or a run folder (its latest checkpoint).") var resume: String?
+    @Option(help: "Write a checkpoint every this many iterations (and the model at the end).") var checkpointEvery = 1000
+    @Option(help: "Checkpoints kept in the run folder (the newest).") var keep = 3
     @Option(help: "Run N ranks in this process, one thread each (to step through sharding).") var simulateRanks = 1
     @Option(help: "Check every this many iterations that all ranks hold the same parameters (and at the end).") var checkEvery = 1000
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
@@ -24,7 +27,9 @@ struct Train: ParsableCommand {
         let root = (mpi?.rank ?? 0) == 0
         let job: RankJob
         do {
-            let c = try options.configuration()
+            let checkpoint = try resume.map { try Self.latestCheckpoint($0) }
+            let c = try options.configuration(base: checkpoint?.configuration)
+            guard checkpointEvery >= 1, keep >= 1 else { throw UserError("--checkpoint-every and --keep must be at least 1") }
             guard simulateRanks >= 1 else { throw UserError("--simulate-ranks must be at least 1 (got \(simulateRanks))") }
             guard mpi == nil || mpi!.size == 1 || simulateRanks == 1 else { throw UserError("--simulate-ranks cannot be used under mpirun") }
             guard checkEvery >= 1 else { throw UserError("--check-every must be at least 1 (got \(checkEvery))") }
@@ -32,7 +37,14 @@ struct Train: ParsableCommand {
             let dataset = try reportingErrors { try Dataset.load(c.data, seed: c.seed) }
             if let mpi { try reportingErrors { try mpi.checkAgreement(on: c, dataset) } }
             var folder: RunFolder?
-            if root {
+            if root, let checkpoint {
+                folder = try reportingErrors { try RunFolder(existing: (checkpoint.path as NSString).deletingLastPathComponent) }
+                try reportingErrors {
+                    try folder!.truncateMetrics(after: checkpoint.step)
+                    try folder!.write(configuration: c)
+                }
+                print("train: resuming \(checkpoint.path) at iteration \(checkpoint.step)")
+            } else if root {
                 if dataset.skippedLong > 0 { print("data: left out \(dataset.skippedLong) lines longer than \(dataset.length) (--skip-long)") }
                 folder = try reportingErrors { try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset)) }
                 try reportingErrors {
@@ -42,7 +54,8 @@ struct Train: ParsableCommand {
                 print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder!.path)")
             }
             job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
-                          checkEvery: debug ? 1 : checkEvery, debug: debug)
+                          checkEvery: debug ? 1 : checkEvery, debug: debug, resume: checkpoint,
+                          checkpointEvery: checkpointEvery, keep: keep)
         } catch {
             // Every rank meets the same settings error; only rank 0 reports it.
             mpi?.finish()
@@ -68,6 +81,30 @@ struct Train: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// The checkpoint to resume: `path` itself, or in a run folder the one with the most
+    /// iterations among its checkpoints and its final model.
+    static func latestCheckpoint(_ path: String) throws -> Checkpoint {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw UserError("--resume \(path): no such file or folder")
+        }
+        var candidates = [path]
+        if isFolder.boolValue {
+            let folder = try reportingErrors { try RunFolder(existing: path) }
+            candidates = folder.checkpoints().map(\.path) + [folder.modelPath].filter { FileManager.default.fileExists(atPath: $0) }
+            guard !candidates.isEmpty else { throw UserError("--resume \(path): the run folder holds no checkpoint yet") }
+        }
+        let loaded = try candidates.map { file in
+            try reportingErrors { () -> Checkpoint in
+                let tensors = try SafeTensors.read(file)
+                let c = try ModelFile.configuration(of: tensors, path: file)
+                let step = Int(tensors.metadata["step"] ?? "") ?? -1
+                return Checkpoint(path: file, tensors: tensors, configuration: c, step: step)
+            }
+        }
+        return loaded.max { $0.step < $1.step }!
     }
 
     static func defaultFolder(_ preset: Preset) -> String {
@@ -106,16 +143,20 @@ struct RankJob: @unchecked Sendable {
     let showSamples: Int
     let checkEvery: Int
     let debug: Bool
+    let resume: Checkpoint?
+    let checkpointEvery: Int
+    let keep: Int
 
     func run(communicator: Communicator) throws {
         let c = configuration
         let root = communicator.rank == 0, folder = self.folder
         let session = TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
+        if let resume { try reportingErrors { try ModelFile.load(resume.tensors, path: resume.path, into: session) } }
         var progress = Progress(total: c.iterations, enabled: root)
         var interval = IntervalFigures()
         var records: [MetricsRecord] = []
         var lastLogged = ""
-        for _ in 0..<c.iterations {
+        while session.completedIterations < c.iterations {
             let report = session.iterate()
             let step = report.step
             let finite = interval.add(report)
@@ -128,6 +169,10 @@ struct RankJob: @unchecked Sendable {
             }
             if step % checkEvery == 0 || step == c.iterations { try reportingErrors { try session.checkReplicas() } }
             if root { progress.update(step: step, summary: communicator.size == 1 ? interval.summary : lastLogged) }
+            if let folder, step % checkpointEvery == 0, step < c.iterations {
+                try reportingErrors { try ModelFile.write(session, to: folder.checkpointPath(step: step)) }
+                folder.pruneCheckpoints(keep: keep)
+            }
             guard step % c.logEvery == 0 || step % c.evaluateEvery == 0 || step == c.iterations else { continue }
             var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start),
                                          communicator: communicator)
@@ -156,4 +201,12 @@ struct RankJob: @unchecked Sendable {
         let seconds = Date().timeIntervalSince(progress.start)
         print(String(format: "train: done in %.1f s (%.2f ms per iteration); wrote %@", seconds, 1000 * seconds / Double(c.iterations), folder.path))
     }
+}
+
+/// A checkpoint chosen for `--resume`.
+struct Checkpoint {
+    let path: String
+    let tensors: SafeTensors
+    let configuration: TrainingConfiguration
+    let step: Int
 }

@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import GumbelGAN
 
 /// The flags that set a run's configuration: a preset, then any setting changed by a flag.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Starting point: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var preset: Preset = .paperA
-    @Option(help: "Seed of every random number (data, initialisation, noise).") var seed: UInt64 = 1
+    @Option(help: "Starting point: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")) (default: paper-a).")
+    var preset: Preset?
+    @Option(help: "Seed of every random number: data, initialisation, noise (default: 1).") var seed: UInt64?
     @Option(help: "Training iterations (preset: 20000).") var iterations: Int?
     @Option(help: "Real examples per iteration (preset: 200).") var batch: Int?
     @Option(help: "Generated examples per iteration (preset: 200; paper-b: 1000).") var generatorBatch: Int?
@@ -49,9 +50,13 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Evaluate every this many iterations, and at the end (5000).") var evaluateEvery: Int?
     @Option(help: "Generated strings per evaluation (10000).") var evaluationSamples: Int?
 
-    /// The preset's configuration with every given flag applied.
-    func configuration() throws -> TrainingConfiguration {
-        var c = TrainingConfiguration(preset: preset, seed: seed)
+    /// The preset's configuration (or `base`, a resumed run's) with every given flag applied.
+    func configuration(base: TrainingConfiguration? = nil) throws -> TrainingConfiguration {
+        var c = base ?? TrainingConfiguration(preset: preset ?? .paperA, seed: seed ?? 1)
+        if base != nil {
+            if let preset { c.preset = preset }
+            if let seed { c.seed = seed }
+        }
         if let v = iterations { c.iterations = v }
         if let v = batch { c.batchSize = v }
         if let v = generatorBatch { c.generatorBatchSize = v }
@@ -86,6 +91,8 @@ struct TrainingOptions: ParsableArguments {
                 throw UserError("\(flag) sets the built-in grammar data; it cannot be used with --data")
             }
             c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong)
+        } else if base != nil && [trainingSize == nil, stopProbability == nil, maxDepth == nil, maxLength == nil, !skipLong].allSatisfy({ $0 }) {
+            // A resumed run keeps its data.
         } else {
             if skipLong { throw UserError("--skip-long applies to --data files only") }
             var grammar = Grammar()
@@ -95,7 +102,29 @@ struct TrainingOptions: ParsableArguments {
             c.data = .grammar(grammar, size: trainingSize ?? 5000)
         }
         if let problem = c.problem() { throw UserError(problem) }
+        if let base { try Self.checkResumable(base, c) }
         return c
+    }
+
+    /// Settings a resumed run may change; any other must match the checkpoint's.
+    static let changeableOnResume: Set<String> = ["iterations", "logEvery", "evaluateEvery", "evaluationSamples"]
+
+    /// Refuses a resumed configuration that differs from the checkpoint's in a setting that
+    /// shapes the model or its training, naming the first.
+    static func checkResumable(_ old: TrainingConfiguration, _ new: TrainingConfiguration) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func fields(_ c: TrainingConfiguration) throws -> [String: String] {
+            let object = try JSONSerialization.jsonObject(with: try encoder.encode(c)) as? [String: Any] ?? [:]
+            return object.mapValues { value in
+                (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
+        }
+        let (a, b) = (try fields(old), try fields(new))
+        for key in Set(a.keys).union(b.keys).sorted() where !changeableOnResume.contains(key) && a[key] != b[key] {
+            throw UserError("--resume: the checkpoint was trained with \(key) = \(a[key] ?? "none"), this run asks for \(b[key] ?? "none"); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change")
+        }
     }
 
     private func apply(_ s: inout TemperatureSchedule, _ kind: TemperatureSchedule.Kind?, _ start: Float?, _ end: Float?, _ steps: Int?) {

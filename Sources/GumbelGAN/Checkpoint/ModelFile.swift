@@ -4,6 +4,8 @@ import Foundation
 /// (`generator.lstm.weight_ih`, …, `discriminator.out.bias`, and `generator_average.*` for
 /// the moving average of the generator's weights when configured) and, in `__metadata__`,
 /// the format version, the full configuration (JSON), the iteration count and the vocabulary.
+/// Adam's state rides along (`optimizer.<network>.first_moment`, `.second_moment`, and the
+/// step count in `__metadata__`), so a model file is also a checkpoint that resumes exactly.
 public enum ModelFile {
     public static let formatVersion = "1"
 
@@ -15,14 +17,19 @@ public enum ModelFile {
                 tensors.append(.init(name: "\(prefix).\(e.name)", shape: e.shape, values: parameters.value(e.name).array))
             }
         }
+        for (name, adam) in session.optimizers {
+            tensors.append(.init(name: "optimizer.\(name).first_moment", shape: [adam.firstMoment.count], values: Array(adam.firstMoment.values)))
+            tensors.append(.init(name: "optimizer.\(name).second_moment", shape: [adam.secondMoment.count], values: Array(adam.secondMoment.values)))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let metadata = [
+        var metadata = [
             "format_version": formatVersion,
             "configuration": String(decoding: try encoder.encode(session.configuration), as: UTF8.self),
             "step": String(session.completedIterations),
             "vocabulary": String(decoding: try encoder.encode(session.dataset.vocabulary), as: UTF8.self),
         ]
+        for (name, adam) in session.optimizers { metadata["optimizer.\(name).step"] = String(adam.step) }
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
     }
 
@@ -53,6 +60,20 @@ public enum ModelFile {
         }
         guard let step = file.metadata["step"].flatMap(Int.init), step >= 0 else {
             throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ has no step")
+        }
+        for (name, adam) in session.optimizers {
+            for (suffix, buffer) in [("first_moment", adam.firstMoment), ("second_moment", adam.secondMoment)] {
+                let tensorName = "optimizer.\(name).\(suffix)"
+                guard let t = file.tensor(tensorName) else { throw SafeTensorsError.missingTensor(path: path, name: tensorName) }
+                guard t.shape == [buffer.count] else {
+                    throw SafeTensorsError.badTensor(path: path, name: tensorName, detail: "shape \(t.shape), the model needs [\(buffer.count)]")
+                }
+                buffer.pointer.update(from: t.values, count: t.values.count)
+            }
+            guard let adamStep = file.metadata["optimizer.\(name).step"].flatMap(Int.init), adamStep >= 0 else {
+                throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ has no optimizer.\(name).step")
+            }
+            adam.step = adamStep
         }
         session.completedIterations = step
     }

@@ -57,10 +57,11 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         return counts.mapValues { $0 / max(total, 1) }
     }
 
-    /// `½ KL(P‖M) + ½ KL(Q‖M)`, `M = (P + Q)/2`, in bits.
+    /// `½ KL(P‖M) + ½ KL(Q‖M)`, `M = (P + Q)/2`, in bits, summed in a fixed order of the
+    /// keys (hash order changes from process to process).
     static func jensenShannon<T: Hashable>(_ p: [T: Double], _ q: [T: Double]) -> Double {
         var js = 0.0
-        for key in Set(p.keys).union(q.keys) {
+        for key in Set(p.keys).union(q.keys).sorted(by: { "\($0)" < "\($1)" }) {
             let a = p[key] ?? 0, b = q[key] ?? 0, m = (a + b) / 2
             if a > 0 { js += 0.5 * a * Foundation.log2(a / m) }
             if b > 0 { js += 0.5 * b * Foundation.log2(b / m) }

@@ -73,6 +73,32 @@ public final class RunFolder {
         self.path = path
     }
 
+    /// The checkpoint written after iteration `step`.
+    public func checkpointPath(step: Int) -> String { path + "/checkpoint-\(step).safetensors" }
+
+    /// The checkpoints in the folder, oldest first, with their iteration counts.
+    public func checkpoints() -> [(step: Int, path: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("checkpoint-"), name.hasSuffix(".safetensors"),
+                  let step = Int(name.dropFirst("checkpoint-".count).dropLast(".safetensors".count)) else { return nil }
+            return (step, path + "/" + name)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Removes all but the newest `keep` checkpoints.
+    public func pruneCheckpoints(keep: Int) {
+        for old in checkpoints().dropLast(keep) { try? FileManager.default.removeItem(atPath: old.path) }
+    }
+
+    /// Drops the metrics records after iteration `step` (a resumed run repeats them).
+    public func truncateMetrics(after step: Int) throws {
+        guard FileManager.default.fileExists(atPath: metricsPath) else { return }
+        let kept = try readMetrics().filter { $0.step <= step }
+        let lines = try kept.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
+        try writeAtomically(Data(lines.map { $0 + "\n" }.joined().utf8), to: metricsPath)
+    }
+
     public var configurationPath: String { path + "/config.json" }
     public var metricsPath: String { path + "/metrics.jsonl" }
     public var modelPath: String { path + "/model.safetensors" }

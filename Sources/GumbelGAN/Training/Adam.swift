@@ -29,7 +29,7 @@ public final class Adam {
     /// Second moments, one per parameter.
     public let secondMoment: FloatBuffer
     /// Number of updates applied so far.
-    public private(set) var step = 0
+    public internal(set) var step = 0
 
     public init(parameterCount: Int, settings: AdamSettings) {
         self.settings = settings

@@ -117,6 +117,14 @@ public final class TrainingSession {
         return report
     }
 
+    /// Each network's optimiser, by network name.
+    var optimizers: [(String, Adam)] {
+        if let adversarial {
+            return [("generator", adversarial.generatorOptimizer), ("discriminator", adversarial.discriminatorOptimizer)]
+        }
+        return likelihood.map { [("generator", $0.optimizer)] } ?? []
+    }
+
     /// Runs `body` with the generator's weights replaced by their moving average (when
     /// configured), and puts the trained weights back after.
     public func withSamplingWeights<T>(_ body: () -> T) -> T {
