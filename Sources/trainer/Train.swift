@@ -63,7 +63,11 @@ struct Train: ParsableCommand {
             Foundation.exit(1)
         }
         if let mpi {
-            do { try job.run(communicator: mpi) } catch {
+            do { try job.run(communicator: mpi) } catch let stop as Stopped {
+                mpi.finish()
+                if root { FileHandle.standardError.write(Data("\(stop.description)\n".utf8)) }
+                Foundation.exit(StopSignal.status)
+            } catch {
                 FileHandle.standardError.write(Data("Error: \(mpi.size > 1 ? "rank \(mpi.rank): " : "")\(error)\n".utf8))
                 if mpi.size > 1 { mpi.abort(1) }
                 mpi.finish()
@@ -75,7 +79,12 @@ struct Train: ParsableCommand {
             // ranks may be waiting in a collective that the failed one will never join.
             let group = InProcessGroup(size: simulateRanks)
             group.run { rank in
-                do { try job.run(communicator: group.communicator(rank: rank)) } catch {
+                do { try job.run(communicator: group.communicator(rank: rank)) } catch let stop as Stopped {
+                    if rank == 0 {
+                        FileHandle.standardError.write(Data("\(stop.description)\n".utf8))
+                        Foundation.exit(StopSignal.status)
+                    }
+                } catch {
                     FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
                     Foundation.exit(1)
                 }
@@ -146,6 +155,7 @@ struct RankJob: @unchecked Sendable {
     let resume: Checkpoint?
     let checkpointEvery: Int
     let keep: Int
+    let stop = StopSignal()
 
     func run(communicator: Communicator) throws {
         let c = configuration
@@ -169,9 +179,21 @@ struct RankJob: @unchecked Sendable {
             }
             if step % checkEvery == 0 || step == c.iterations { try reportingErrors { try session.checkReplicas() } }
             if root { progress.update(step: step, summary: communicator.size == 1 ? interval.summary : lastLogged) }
-            if let folder, step % checkpointEvery == 0, step < c.iterations {
-                try reportingErrors { try ModelFile.write(session, to: folder.checkpointPath(step: step)) }
-                folder.pruneCheckpoints(keep: keep)
+            // A signal on any rank stops every rank after the same iteration (one tiny
+            // allreduce per iteration), with a checkpoint.
+            var stopRequested: [Double] = [stop.signal == nil ? 0 : 1]
+            stopRequested.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+            let stopping = stopRequested[0] > 0 && step < c.iterations
+            if stopping || step % checkpointEvery == 0 && step < c.iterations {
+                if let folder {
+                    try checkFinite(session, step: step)
+                    try reportingErrors { try ModelFile.write(session, to: folder.checkpointPath(step: step)) }
+                    folder.pruneCheckpoints(keep: keep)
+                }
+                if stopping {
+                    progress.finish()
+                    throw Stopped(step: step, path: folder?.checkpointPath(step: step))
+                }
             }
             guard step % c.logEvery == 0 || step % c.evaluateEvery == 0 || step == c.iterations else { continue }
             var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(progress.start),
@@ -193,6 +215,7 @@ struct RankJob: @unchecked Sendable {
         }
         guard root, let folder else { return }
         progress.finish()
+        try checkFinite(session, step: c.iterations)
         try reportingErrors {
             try ModelFile.write(session, to: folder.modelPath)
             try folder.write(lines: session.sample(count: showSamples, seed: c.seed ^ 0xF1_6004), to: "samples.txt")
@@ -209,4 +232,22 @@ struct Checkpoint {
     let tensors: SafeTensors
     let configuration: TrainingConfiguration
     let step: Int
+}
+
+/// Refuses to save weights that are not all finite.
+func checkFinite(_ session: TrainingSession, step: Int) throws {
+    var buffers = [("generator", session.generator.parameters.values)]
+    if let d = session.discriminator { buffers.append(("discriminator", d.parameters.values)) }
+    for (name, b) in buffers where !b.values.allSatisfy(\.isFinite) {
+        throw UserError(DistributedError.notFinite(step: step, what: "a \(name) weight").description + " (no checkpoint was written)")
+    }
+}
+
+/// A run stopped by a signal after `step`, its checkpoint written.
+struct Stopped: Error, CustomStringConvertible {
+    let step: Int
+    let path: String?
+    var description: String {
+        "train: stopped by a signal after iteration \(step); checkpoint \(path ?? "written by rank 0"); continue with --resume"
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+@testable import GumbelGAN
 import Testing
 
 /// The built `trainer`, beside the test binary.
@@ -221,5 +222,82 @@ func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out:
         for step in a.keys {
             for (x, y) in zip(b[step]!, a[step]!) { #expect(abs(x - y) <= 1e-4 * max(abs(y), 1e-3), "step \(step): \(x) vs \(y)") }
         }
+    }
+}
+
+/// A long run started in the background.
+final class BackgroundRun {
+    let process = Process()
+    let err = Pipe()
+    init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["OPENBLAS_NUM_THREADS": "1", "OMPI_MCA_btl_vader_single_copy_mechanism": "none"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+    }
+    /// Waits up to `seconds` for the process to end; its status, or nil if it is still running.
+    func wait(seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+    var stderr: String { String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+}
+
+/// Waits up to `seconds` for `condition`.
+func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    return condition()
+}
+
+@Suite(.serialized) struct FaultTests {
+    let long = ["train", "--iterations", "1000000", "--log-every", "1000000", "--evaluate-every", "1000000",
+                "--evaluation-samples", "50", "--checkpoint-every", "50"]
+
+    func checkpoints(_ run: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: run)) ?? []).filter { $0.hasPrefix("checkpoint-") }
+    }
+
+    /// SIGTERM: the current iteration finishes, a checkpoint is written, the exit status is
+    /// 3; the run then resumes from it.
+    @Test func terminationWritesACheckpointAndResumes() throws {
+        let run = temporaryFolder() + "/run"
+        let job = try BackgroundRun(trainerPath, long + ["--run-dir", run])
+        #expect(eventually(30) { FileManager.default.fileExists(atPath: run + "/config.json") })
+        Thread.sleep(forTimeInterval: 0.5)
+        job.process.terminate()
+        let status = job.wait(seconds: 30)
+        #expect(status == 3, "status \(String(describing: status))")
+        let err = job.stderr
+        #expect(err.contains("stopped by a signal after iteration") && err.contains("--resume"), "\(err)")
+        let after = err.components(separatedBy: "after iteration ").last ?? ""
+        let step = try #require(Int(after.prefix { $0.isNumber }))
+        #expect(checkpoints(run).contains("checkpoint-\(step).safetensors"))
+        let resumed = try runTrainer(["train", "--resume", run, "--iterations", "\(step + 10)", "--evaluation-samples", "50"])
+        #expect(resumed.status == 0 && FileManager.default.fileExists(atPath: run + "/model.safetensors"), "\(resumed.err)")
+    }
+
+    /// A rank killed with SIGKILL under `mpirun -np 2`: the job ends within seconds, the last
+    /// checkpoint is intact, and the run resumes from it.
+    @Test func killedRankEndsTheJobAndTheRunResumes() throws {
+        let run = temporaryFolder() + "/run"
+        var command = ["mpirun", "--oversubscribe", "-np", "2"]
+        if getuid() == 0 { command.append("--allow-run-as-root") }
+        let job = try BackgroundRun("/usr/bin/env", command + [trainerPath] + long + ["--run-dir", run])
+        #expect(eventually(60) { checkpoints(run).count >= 2 })
+        let ranks = try runProgram("/usr/bin/pgrep", ["-f", "^\(trainerPath) train --iterations 1000000"])
+        let pids = ranks.out.split(separator: "\n").compactMap { Int32($0) }
+        #expect(pids.count == 2, "\(ranks.out)")
+        let killed = Date()
+        if let victim = pids.last { kill(victim, SIGKILL) }
+        #expect(job.wait(seconds: 20) != nil, "the job did not end")
+        #expect(Date().timeIntervalSince(killed) < 20)
+        for name in checkpoints(run) { #expect(throws: Never.self) { _ = try SafeTensors.read(run + "/" + name) } }
+        let resumed = try runTrainer(["train", "--resume", run, "--iterations", "150", "--evaluation-samples", "50"])
+        #expect(resumed.status == 0, "\(resumed.err)")
     }
 }
