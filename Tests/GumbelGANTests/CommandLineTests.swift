@@ -300,4 +300,36 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         let resumed = try runTrainer(["train", "--resume", run, "--iterations", "150", "--evaluation-samples", "50"])
         #expect(resumed.status == 0, "\(resumed.err)")
     }
+
+    /// Weights that blow up stop the run at the step, with no model or checkpoint written.
+    @Test func nonFiniteLossesStopTheRun() throws {
+        let run = temporaryFolder() + "/run"
+        let r = try runTrainer(["train", "--learning-rate", "1e30", "--iterations", "50", "--debug", "--checkpoint-every", "5",
+                                "--run-dir", run])
+        #expect(r.status != 0 && r.err.contains("is not finite"), "\(r.err)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? []
+        for name in files where name.hasPrefix("checkpoint-") {
+            let tensors = try SafeTensors.read(run + "/" + name)
+            #expect(tensors.tensors.allSatisfy { $0.values.allSatisfy(\.isFinite) }, "\(name) holds non-finite weights")
+        }
+        #expect(!files.contains("model.safetensors"))
+    }
+
+    /// Resuming from a damaged checkpoint is one clear error.
+    @Test func damagedCheckpointsAreRefused() throws {
+        let folder = temporaryFolder()
+        #expect(try runTrainer(["train", "--iterations", "10", "--evaluation-samples", "20", "--run-dir", folder + "/r"]).status == 0)
+        let good = try Data(contentsOf: URL(fileURLWithPath: folder + "/r/model.safetensors"))
+        let damaged: [(String, Data, String)] = [
+            ("truncated", good.prefix(good.count / 2), "not a complete safetensors file"),
+            ("text", Data("not a model at all".utf8), "not a complete safetensors file"),
+            ("bad header", Data([16, 0, 0, 0, 0, 0, 0, 0]) + Data("{oops           ".utf8), "the header is not a JSON object"),
+        ]
+        for (label, bytes, fragment) in damaged {
+            let path = folder + "/\(label).safetensors"
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let r = try runTrainer(["train", "--resume", path])
+            #expect(r.status != 0 && r.err.contains(fragment) && r.err.split(separator: "\n").count == 1, "\(label): \(r.err)")
+        }
+    }
 }
