@@ -6,7 +6,7 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a trained model: validity, uniqueness, novelty, coverage, JS distances (and NLL for mle).")
 
-    @Option(name: .customLong("run"), help: "A run folder written by `trainer train`, or a model file.") var runFolder: String
+    @Option(name: [.customLong("run"), .customLong("checkpoint")], help: "A run folder written by `trainer train`, or a model or checkpoint file.") var runFolder: String
     @Option(help: "Generated strings to score (default: the run's --evaluation-samples).") var samples: Int?
 
     func run() throws {

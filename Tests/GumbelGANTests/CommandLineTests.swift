@@ -332,4 +332,23 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
             #expect(r.status != 0 && r.err.contains(fragment) && r.err.split(separator: "\n").count == 1, "\(label): \(r.err)")
         }
     }
+
+    /// A checkpoint that cannot be written (its name taken by a folder: root ignores file
+    /// permissions) is one clear error; the earlier checkpoints stay intact and no temporary
+    /// file is left.
+    @Test func unwritableCheckpointIsAClearErrorAndKeepsThePrevious() throws {
+        let run = temporaryFolder() + "/run"
+        #expect(try runTrainer(["train", "--iterations", "20", "--checkpoint-every", "10", "--evaluation-samples", "20",
+                                "--run-dir", run]).status == 0)
+        try FileManager.default.createDirectory(atPath: run + "/checkpoint-30.safetensors/blocked", withIntermediateDirectories: true)
+        let r = try runTrainer(["train", "--resume", run, "--iterations", "40", "--checkpoint-every", "10", "--evaluation-samples", "20"])
+        #expect(r.status != 0 && r.err.contains("checkpoint-30.safetensors: cannot write the file") && r.err.contains("intact"), "\(r.err)")
+        for name in ["checkpoint-10.safetensors", "model.safetensors"] {
+            #expect(throws: Never.self) { _ = try SafeTensors.read(run + "/" + name) }
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: run).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        let evaluated = try runTrainer(["evaluate", "--checkpoint", run + "/checkpoint-10.safetensors", "--samples", "20"])
+        #expect(evaluated.status == 0 && evaluated.out.contains("eval     10"), "\(evaluated.err)")
+    }
 }

@@ -28,6 +28,7 @@ public enum ModelFile {
             "configuration": String(decoding: try encoder.encode(session.configuration), as: UTF8.self),
             "step": String(session.completedIterations),
             "vocabulary": String(decoding: try encoder.encode(session.dataset.vocabulary), as: UTF8.self),
+            "length": String(session.dataset.length),
         ]
         for (name, adam) in session.optimizers { metadata["optimizer.\(name).step"] = String(adam.step) }
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)

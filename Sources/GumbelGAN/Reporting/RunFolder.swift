@@ -76,12 +76,14 @@ public final class RunFolder {
     /// The checkpoint written after iteration `step`.
     public func checkpointPath(step: Int) -> String { path + "/checkpoint-\(step).safetensors" }
 
-    /// The checkpoints in the folder, oldest first, with their iteration counts.
+    /// The checkpoint files in the folder, oldest first, with their iteration counts.
     public func checkpoints() -> [(step: Int, path: String)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return names.compactMap { name -> (Int, String)? in
+            var isFolder: ObjCBool = false
             guard name.hasPrefix("checkpoint-"), name.hasSuffix(".safetensors"),
-                  let step = Int(name.dropFirst("checkpoint-".count).dropLast(".safetensors".count)) else { return nil }
+                  let step = Int(name.dropFirst("checkpoint-".count).dropLast(".safetensors".count)),
+                  FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
             return (step, path + "/" + name)
         }.sorted { $0.0 < $1.0 }
     }
