@@ -262,14 +262,15 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         ((try? FileManager.default.contentsOfDirectory(atPath: run)) ?? []).filter { $0.hasPrefix("checkpoint-") }
     }
 
-    /// SIGTERM: the current iteration finishes, a checkpoint is written, the exit status is
-    /// 3; the run then resumes from it.
-    @Test func terminationWritesACheckpointAndResumes() throws {
-        let run = temporaryFolder() + "/run"
+    /// SIGTERM or SIGINT: the current iteration finishes, a checkpoint is written, the exit
+    /// status is 3; the run then resumes from it.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func terminationWritesACheckpointAndResumes(signal: Int32) throws {
+        let run = temporaryFolder() + "/run\(signal)"
         let job = try BackgroundRun(trainerPath, long + ["--run-dir", run])
         #expect(eventually(30) { FileManager.default.fileExists(atPath: run + "/config.json") })
         Thread.sleep(forTimeInterval: 0.5)
-        job.process.terminate()
+        kill(job.process.processIdentifier, signal)
         let status = job.wait(seconds: 30)
         #expect(status == 3, "status \(String(describing: status))")
         let err = job.stderr
