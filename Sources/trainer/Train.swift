@@ -93,7 +93,7 @@ struct Train: ParsableCommand {
     }
 
     /// The checkpoint to resume: `path` itself, or in a run folder the one with the most
-    /// iterations among its checkpoints and its final model.
+    /// iterations among its newest checkpoint and its final model (only those two are read).
     static func latestCheckpoint(_ path: String) throws -> Checkpoint {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -102,7 +102,7 @@ struct Train: ParsableCommand {
         var candidates = [path]
         if isFolder.boolValue {
             let folder = try reportingErrors { try RunFolder(existing: path) }
-            candidates = folder.checkpoints().map(\.path) + [folder.modelPath].filter { FileManager.default.fileExists(atPath: $0) }
+            candidates = folder.checkpoints().suffix(1).map(\.path) + [folder.modelPath].filter { FileManager.default.fileExists(atPath: $0) }
             guard !candidates.isEmpty else { throw UserError("--resume \(path): the run folder holds no checkpoint yet") }
         }
         let loaded = try candidates.map { file in
@@ -166,24 +166,24 @@ struct RankJob: @unchecked Sendable {
         var interval = IntervalFigures()
         var records: [MetricsRecord] = []
         var lastLogged = ""
+        // Per iteration, one tiny allreduce tells every rank whether any rank saw a
+        // non-finite loss (checked with --debug) or a stop signal: all then act after the
+        // same iteration.
+        var flags = [Double](repeating: 0, count: 2)
         while session.completedIterations < c.iterations {
             let report = session.iterate()
             let step = report.step
             let finite = interval.add(report)
-            if debug {
-                var anyNotFinite: [Double] = [finite ? 0 : 1]
-                anyNotFinite.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
-                guard anyNotFinite[0] == 0 else {
-                    throw UserError(DistributedError.notFinite(step: step, what: "a loss").description + " (the model file was not written)")
-                }
+            flags[0] = debug && !finite ? 1 : 0
+            flags[1] = stop.signal == nil ? 0 : 1
+            flags.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+            guard flags[0] == 0 else {
+                throw UserError(DistributedError.notFinite(step: step, what: "a loss").description + " (the model file was not written)")
             }
             if step % checkEvery == 0 || step == c.iterations { try reportingErrors { try session.checkReplicas() } }
             if root { progress.update(step: step, summary: communicator.size == 1 ? interval.summary : lastLogged) }
-            // A signal on any rank stops every rank after the same iteration (one tiny
-            // allreduce per iteration), with a checkpoint.
-            var stopRequested: [Double] = [stop.signal == nil ? 0 : 1]
-            stopRequested.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
-            let stopping = stopRequested[0] > 0 && step < c.iterations
+            // A signal on any rank stops every rank, with a checkpoint.
+            let stopping = flags[1] > 0 && step < c.iterations
             if stopping || step % checkpointEvery == 0 && step < c.iterations {
                 if let folder {
                     try checkFinite(session, step: step)

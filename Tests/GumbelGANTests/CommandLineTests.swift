@@ -5,6 +5,10 @@ import Testing
 /// The built `trainer`, beside the test binary.
 let trainerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trainer").path
 
+/// Every test that starts trainer processes (or mpirun jobs) runs one at a time: together
+/// they would oversubscribe the machine and make the timing assertions flaky.
+@Suite(.serialized) enum ExternalProcesses {}
+
 /// Runs a program to its end and returns its exit status and output.
 func runProgram(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
@@ -26,7 +30,8 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
     try runProgram(trainerPath, arguments)
 }
 
-@Suite(.serialized) struct CommandLineTests {
+extension ExternalProcesses {
+@Suite struct CommandLineTests {
     @Test func badInputsGiveOneLineAndNonZeroStatus() throws {
         let folder = temporaryFolder()
         let long = folder + "/long.txt"
@@ -84,7 +89,9 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
         #expect(again.status != 0 && again.err.contains("already holds files"))
     }
 }
+}
 
+extension ExternalProcesses {
 @Suite struct SimulatedRanksCommandLineTests {
     /// `--simulate-ranks 3` logs the same global losses as one rank (to 1e-4 relative).
     @Test func simulatedRanksLogTheSameLosses() throws {
@@ -108,6 +115,7 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
         #expect(tooMany.status != 0 && tooMany.err.contains("--batch 2 is smaller than the 3 ranks"))
     }
 }
+}
 
 /// Runs `mpirun` with `ranks` ranks of the built trainer, or with `arguments` as a whole
 /// MPMD command line (`TRAINER` standing for the trainer) when `ranks` is nil.
@@ -118,7 +126,8 @@ func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out:
     return try runProgram("/usr/bin/env", command, environment: ["OMPI_MCA_btl_vader_single_copy_mechanism": "none"])
 }
 
-@Suite(.serialized) struct MPITests {
+extension ExternalProcesses {
+@Suite struct MPITests {
     @Test func collectivesGiveExactValuesOnEveryRank() throws {
         let r = try runMPI(4, ["mpi-check"])
         #expect(r.status == 0, "\(r.err)")
@@ -165,8 +174,10 @@ func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out:
         #expect(!FileManager.default.fileExists(atPath: folder + "/a"))
     }
 }
+}
 
-@Suite(.serialized) struct ResumeTests {
+extension ExternalProcesses {
+@Suite struct ResumeTests {
     let flags = ["--log-every", "10", "--evaluate-every", "40", "--evaluation-samples", "100", "--checkpoint-every", "10", "--keep", "2"]
 
     func losses(_ run: String) throws -> [Int: [Double]] {
@@ -224,6 +235,7 @@ func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out:
         }
     }
 }
+}
 
 /// A long run started in the background.
 final class BackgroundRun {
@@ -254,7 +266,8 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-@Suite(.serialized) struct FaultTests {
+extension ExternalProcesses {
+@Suite struct FaultTests {
     let long = ["train", "--iterations", "1000000", "--log-every", "1000000", "--evaluate-every", "1000000",
                 "--evaluation-samples", "50", "--checkpoint-every", "50"]
 
@@ -352,4 +365,5 @@ func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         let evaluated = try runTrainer(["evaluate", "--checkpoint", run + "/checkpoint-10.safetensors", "--samples", "20"])
         #expect(evaluated.status == 0 && evaluated.out.contains("eval     10"), "\(evaluated.err)")
     }
+}
 }
