@@ -62,6 +62,10 @@ struct GANFixture {
 
 }
 
+/// The values of a feature-major `[H, rows]` state, example by example (`[rows][H]`), the
+/// reference's order.
+func byExample(_ m: Matrix) -> [Float] { (0..<m.columns).flatMap { c in (0..<m.rows).map { m[$0, c] } } }
+
 /// Compares a Float32 analytic gradient with Float64 central differences of the reference;
 /// prints and returns the worst relative error (max norm, as in ``GradientCheck``).
 @discardableResult
@@ -101,10 +105,10 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
             expectMatchesReference("\(label) \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
         }
         let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
-        expectMatchesReference("\(label) noise h0", Array(f.g.initialHiddenGradient.values), dh0)
+        expectMatchesReference("\(label) noise h0", byExample(f.g.initialHiddenGradient), dh0)
         if initialState == .noise {
             let dc0 = reference.numericGradient(\.flatNoiseCell) { $0.generatorLoss() }
-            expectMatchesReference("\(label) noise c0", Array(f.g.initialCellGradient.values), dc0)
+            expectMatchesReference("\(label) noise c0", byExample(f.g.initialCellGradient), dc0)
         }
     }
 
@@ -131,15 +135,15 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         let a = ws.lstm
         a.hiddenGradient.zero()
         a.cellGradient.zero()
-        let hidden = Tensor(zeros: [f.rows, gen.hiddenSize])
+        let hidden = Tensor(zeros: [gen.hiddenSize, f.rows])
         for t in stride(from: f.length - 1, through: 0, by: -1) {
             let dLogits = ws.logitGradients[t]
             dLogits.copy(from: f.dFake.inputGradients[t])   // the feedback gradient is left out
             GumbelSoftmax.backward(outputGradient: dLogits, output: ws.samples[t], temperature: tau, into: dLogits)
-            gen.output.inputGradient(dLogits, into: hidden.matrix)
+            gen.output.inputGradient(dLogits, into: hidden.matrix, .transposed)
             if t > 0 { gen.lstm.backwardStep(t - 1, outputGradient: hidden.matrix, a) }
         }
-        gen.output.accumulateGradients(input: a.hiddens.steps(0..<f.length), outputGradient: ws.logitGradients.matrix)
+        gen.output.accumulateGradients(input: a.hiddens(0..<f.length), .transposed, outputGradient: ws.logitGradients.matrix)
         gen.lstm.accumulateWeightGradients(inputs: ws.samples.steps(0..<(f.length - 1)), a)
         let numeric = reference.numericGradient(\.generator["lstm.weight_ih"]!) { $0.generatorLoss() }
         let error = GradientCheck.relativeError(gen.parameters.gradient("lstm.weight_ih").array, numeric)

@@ -63,8 +63,8 @@ func fillUniform(_ tensor: Tensor, bound: Float, seed: UInt64, row: Int) {
 }
 
 /// `Σ w_i x_i` in Float64.
-func dot(_ w: [Float], _ x: UnsafeMutableBufferPointer<Float>) -> Double {
+func dot(_ w: [Float], _ x: some RandomAccessCollection<Float>) -> Double {
     var s = 0.0
-    for i in 0..<w.count { s += Double(w[i]) * Double(x[i]) }
+    for (a, b) in zip(w, x) { s += Double(a) * Double(b) }
     return s
 }

@@ -1,7 +1,8 @@
 import Testing
 @testable import GumbelGAN
 
-/// A small LSTM with its input, initial state and a loss `L = Σ w ⊙ (h_1 … h_T)`.
+/// A small LSTM with its input, initial state and a loss `L = Σ w ⊙ (h_1 … h_T)`. States
+/// are feature-major (`[H, rows]`), as the layer keeps them.
 struct LSTMFixture {
     let steps = 4, rows = 3, inputSize = 5, hiddenSize = 4
     let parameters: Parameters
@@ -17,8 +18,8 @@ struct LSTMFixture {
         parameters.initialize(.uniform(bound: 0.5), seed: 11)
         lstm = LSTM(parameters, prefix: "lstm")
         x = Tensor(zeros: [steps, rows, inputSize])
-        h0 = Tensor(zeros: [rows, hiddenSize])
-        c0 = Tensor(zeros: [rows, hiddenSize])
+        h0 = Tensor(zeros: [hiddenSize, rows])
+        c0 = Tensor(zeros: [hiddenSize, rows])
         fillUniform(x, bound: 1, seed: 12, row: 0)
         fillUniform(h0, bound: 0.5, seed: 12, row: 1)
         fillUniform(c0, bound: 0.5, seed: 12, row: 2)
@@ -30,11 +31,15 @@ struct LSTMFixture {
         a.initialHidden.copy(from: h0.matrix)
         a.initialCell.copy(from: c0.matrix)
         lstm.forward(sequence: x, a)
-        return dot(w, a.outputs.values)
+        return dot(w, a.outputs.array)
     }
 
-    /// `∂L/∂(h_1 … h_T) = w`, as a tensor of its own (keep it alive while its steps are used).
-    func outputGradients() -> Tensor { Tensor(shape: [steps, rows, hiddenSize], values: w) }
+    /// `∂L/∂(h_1 … h_T) = w`, as a tensor of its own, `[H, steps·rows]` like `a.outputs`
+    /// (keep it alive while its steps are used).
+    func outputGradients() -> Tensor { Tensor(shape: [hiddenSize, steps * rows], values: w) }
+
+    /// Step `t`'s block of `outputGradients()`.
+    func step(_ t: Int, of gradients: Tensor) -> Matrix { gradients.matrix.columns(t * rows ..< (t + 1) * rows) }
 
     func checked(_ names: [String]) -> [Checked] {
         names.map { Checked(name: $0, values: parameters.value("lstm.\($0)"), analytic: parameters.gradient("lstm.\($0)").array) }
@@ -47,7 +52,8 @@ struct LSTMFixture {
         _ = f.loss()
         f.parameters.zeroGradients()
         let dx = Tensor(zeros: f.x.shape)
-        f.lstm.backward(sequence: f.x, outputGradients: f.outputGradients(), f.a, inputGradients: dx)
+        let dhs = f.outputGradients()
+        f.lstm.backward(sequence: f.x, f.a, inputGradients: dx) { f.step($0, of: dhs) }
         let dh0 = Array(f.a.hiddenGradient.values), dc0 = Array(f.a.cellGradient.values)
         expectGradients("LSTM", f.checked(["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) + [
             Checked(name: "inputs", values: f.x, analytic: dx.array),
@@ -60,23 +66,23 @@ struct LSTMFixture {
     @Test func stepByStepMatchesWholeSequence() {
         let f = LSTMFixture()
         _ = f.loss()
-        let outputs = Array(f.a.outputs.values)
+        let outputs = f.a.outputs.array
         f.parameters.zeroGradients()
-        let dx = Tensor(zeros: f.x.shape)
-        f.lstm.backward(sequence: f.x, outputGradients: f.outputGradients(), f.a, inputGradients: dx)
+        let dx = Tensor(zeros: f.x.shape), dhs = f.outputGradients()
+        f.lstm.backward(sequence: f.x, f.a, inputGradients: dx) { f.step($0, of: dhs) }
         let wholeGradients = Array(f.parameters.gradients.values)
 
         let b = LSTMActivations(steps: f.steps, rows: f.rows, hiddenSize: f.hiddenSize)
         b.initialHidden.copy(from: f.h0.matrix)
         b.initialCell.copy(from: f.c0.matrix)
         for t in 0..<f.steps { f.lstm.forwardStep(t, input: f.x[t], b) }
-        for (p, q) in zip(Array(b.outputs.values), outputs) { #expect(abs(p - q) < 1e-6) }
+        for (p, q) in zip(b.outputs.array, outputs) { #expect(abs(p - q) < 1e-6) }
         f.parameters.zeroGradients()
         b.hiddenGradient.zero()
         b.cellGradient.zero()
-        let dxStep = Tensor(zeros: f.x.shape), dhs = f.outputGradients()
+        let dxStep = Tensor(zeros: f.x.shape)
         for t in stride(from: f.steps - 1, through: 0, by: -1) {
-            f.lstm.backwardStep(t, outputGradient: dhs[t], b)
+            f.lstm.backwardStep(t, outputGradient: f.step(t, of: dhs), b)
             f.lstm.inputGradient(step: t, b, into: dxStep[t])
         }
         f.lstm.accumulateWeightGradients(inputs: f.x.matrix, b)
@@ -96,7 +102,7 @@ struct LSTMFixture {
             f.a.hiddenGradient.zero()
             f.a.cellGradient.zero()
             for t in stride(from: f.steps - 1, through: 0, by: -1) {
-                f.lstm.backwardStep(t, outputGradient: dhs[t], f.a)
+                f.lstm.backwardStep(t, outputGradient: f.step(t, of: dhs), f.a)
                 if bug == "drops ∂L/∂c through time" { f.a.cellGradient.zero() }
                 if bug == "drops ∂L/∂h through time" { f.a.hiddenGradient.zero() }
             }

@@ -25,10 +25,12 @@ struct ReferenceGAN {
             Dictionary(uniqueKeysWithValues: p.layout.entries.map { ($0.name, p.value($0.name).array.map(Double.init)) })
         }
         func rows(_ m: Matrix) -> [[Double]] { (0..<m.rows).map { r in (0..<m.columns).map { Double(m[r, $0]) } } }
+        func columns(_ m: Matrix) -> [[Double]] { (0..<m.columns).map { c in (0..<m.rows).map { Double(m[$0, c]) } } }
         generator = table(f.generator.parameters)
         discriminator = table(f.discriminator.parameters)
-        noiseHidden = rows(f.g.lstm.initialHidden)
-        noiseCell = f.generator.initialState == .noiseHiddenLearnedCell ? nil : rows(f.g.lstm.initialCell)
+        // The LSTM's states are feature-major: one example per column.
+        noiseHidden = columns(f.g.lstm.initialHidden)
+        noiseCell = f.generator.initialState == .noiseHiddenLearnedCell ? nil : columns(f.g.lstm.initialCell)
         gumbel = (0..<f.length).map { rows(f.g.gumbel[$0]) }
         real = (0..<f.length).map { rows(f.real[$0]) }
         vocabulary = f.vocabulary

@@ -16,10 +16,15 @@
 ///     ∂L/∂c = dc ⊙ f     ∂L/∂h = da W_hh     ∂L/∂x = da W_ih
 ///     ∂L/∂W_ih += daᵀ x  ∂L/∂W_hh += daᵀ h   ∂L/∂b_ih = ∂L/∂b_hh += Σ_rows da
 ///
+/// Inputs `x` are row-major (`[rows, I]`, one example per row); states, gates and their
+/// gradients are feature-major (`[H, rows]`, one example per column; see
+/// ``LSTMActivations``), so the products are `a = W_ih xᵀ + W_hh h` and the elementwise
+/// work runs over runs of `rows` values.
+///
 /// Two ways to run it over the same ``LSTMActivations``: ``forward(sequence:_:)`` when the
 /// whole input is known in advance (all steps' input projections in one GEMM), and
 /// ``forwardStep(_:input:_:)`` when each input depends on the previous output (the
-/// generator feeding back its own samples). Backward likewise: ``backward(sequence:outputGradients:_:inputGradients:)``
+/// generator feeding back its own samples). Backward likewise: ``backward(sequence:_:weightGradients:inputGradients:outputGradient:)``
 /// or ``backwardStep(_:outputGradient:_:)`` step by step, then ``accumulateWeightGradients(inputs:_:)`` once.
 public struct LSTM {
     public let inputSize: Int
@@ -61,129 +66,116 @@ public struct LSTM {
     /// in `a.initialHidden` and `a.initialCell`.
     public func forward(sequence x: Tensor, _ a: LSTMActivations) {
         precondition(x.shape == [a.steps, a.rows, inputSize], "LSTM.forward: input \(x.shape)")
-        gemm(x.matrix, .none, weightIH.matrix, .transposed, into: a.gates.matrix)
+        gemm(weightIH.matrix, .none, x.matrix, .transposed, into: a.allGates)
         for t in 0..<a.steps { recur(t, a) }
     }
 
     /// Runs step `t` on input `x` of `[rows, I]`, from `h_t`, `c_t` to `h_{t+1}`, `c_{t+1}`.
     public func forwardStep(_ t: Int, input x: Matrix, _ a: LSTMActivations) {
-        gemm(x, .none, weightIH.matrix, .transposed, into: a.gates[t])
+        gemm(weightIH.matrix, .none, x, .transposed, into: a.gates(t))
         recur(t, a)
     }
 
-    /// Adds `W_hh h_t` and the biases to step `t`'s input projection and applies the gates.
-    /// The gate nonlinearities run over the whole `rows × 4H` matrix in one vectorised
-    /// pass: the cell block is pre-scaled by 2 so that `tanh a = 2σ(2a) − 1` comes out of
-    /// the same sigmoid.
+    /// Adds `W_hh h_t` and the biases to step `t`'s input projection, applies the gates and
+    /// updates the state, one feature at a time over all rows in one fused vector pass.
     private func recur(_ t: Int, _ a: LSTMActivations) {
-        let pre = a.gates[t]
-        gemm(a.hiddens[t], .none, weightHH.matrix, .transposed, into: pre, .accumulate)
-        let (n, rows) = (hiddenSize, a.rows)
+        let gates = a.gates(t)
+        gemm(weightHH.matrix, .none, a.hidden(t), .none, into: gates, .accumulate)
+        let n = hiddenSize
         let bi = biasIH.base, bh = biasHH.base
-        let gates = pre.base
-        for r in 0..<rows {
-            let gate = gates + r * 4 * n
-            forEachLane(4 * n) { k in gate.lanes(k, gate.lanes(k) + (bi.lanes(k) + bh.lanes(k))) }
-                scalar: { k in gate[k] += bi[k] + bh[k] }
-            let cell = gate + 2 * n
-            forEachLane(n) { j in cell.lanes(j, cell.lanes(j) * 2) } scalar: { j in cell[j] *= 2 }
-        }
-        map(gates, into: gates, count: rows * 4 * n, sigmoid)
-        let cPrev = a.cells[t].base, cNext = a.cells[t + 1].base
-        for r in 0..<rows {
-            let i = gates + r * 4 * n, f = i + n, g = i + 2 * n
-            let cp = cPrev + r * n, cn = cNext + r * n
-            forEachLane(n) { j in
-                let gj = 2 * g.lanes(j) - 1
-                g.lanes(j, gj)
-                cn.lanes(j, f.lanes(j) * cp.lanes(j) + i.lanes(j) * gj)
-            } scalar: { j in
-                let gj = 2 * g[j] - 1
-                g[j] = gj
-                cn[j] = f[j] * cp[j] + i[j] * gj
+        let (cPrev, cNext, tanhCells, hNext) = (a.cell(t), a.cell(t + 1), a.cellTanh(t), a.hidden(t + 1))
+        for j in 0..<n {
+            let (i, f, g, o) = (gates.row(j), gates.row(n + j), gates.row(2 * n + j), gates.row(3 * n + j))
+            let (bI, bF) = (bi[j] + bh[j], bi[n + j] + bh[n + j])
+            let (bG, bO) = (bi[2 * n + j] + bh[2 * n + j], bi[3 * n + j] + bh[3 * n + j])
+            let (cp, cn, tc, h) = (cPrev.row(j), cNext.row(j), tanhCells.row(j), hNext.row(j))
+            forEachVector(a.rows) { r, w in
+                let iv = sigmoid(i.lanes(r, width: w) + bI), fv = sigmoid(f.lanes(r, width: w) + bF)
+                let gv = tanh(g.lanes(r, width: w) + bG), ov = sigmoid(o.lanes(r, width: w) + bO)
+                let c = fv * cp.lanes(r, width: w) + iv * gv
+                let tcv = tanh(c)
+                i.lanes(r, iv, width: w)
+                f.lanes(r, fv, width: w)
+                g.lanes(r, gv, width: w)
+                o.lanes(r, ov, width: w)
+                cn.lanes(r, c, width: w)
+                tc.lanes(r, tcv, width: w)
+                h.lanes(r, ov * tcv, width: w)
             }
-        }
-        let tanhC = a.cellTanh[t].base, hNext = a.hiddens[t + 1].base
-        map(cNext, into: tanhC, count: rows * n, tanh)
-        for r in 0..<rows {
-            let o = gates + r * 4 * n + 3 * n, tc = tanhC + r * n, h = hNext + r * n
-            forEachLane(n) { j in h.lanes(j, o.lanes(j) * tc.lanes(j)) } scalar: { j in h[j] = o[j] * tc[j] }
         }
     }
 
     // MARK: Backward
 
-    /// Backward through the whole sequence. `outputGradients[t]` is `∂L/∂h_{t+1}` from
-    /// outside the LSTM; `∂L/∂c_T` is taken as zero. Accumulates the weight gradients when
-    /// `weightGradients`, writes `∂L/∂x` into `inputGradients` when given, and leaves
-    /// `∂L/∂h_0`, `∂L/∂c_0` in `a.hiddenGradient`, `a.cellGradient`.
-    public func backward(sequence x: Tensor, outputGradients: Tensor, _ a: LSTMActivations,
-                         weightGradients: Bool = true, inputGradients: Tensor?) {
-        precondition(outputGradients.shape == [a.steps, a.rows, hiddenSize], "LSTM.backward: \(outputGradients.shape)")
+    /// Backward through the whole sequence. `outputGradient(t)` is `∂L/∂h_{t+1}` from
+    /// outside the LSTM (`[H, rows]`, or nil for none); `∂L/∂c_T` is taken as zero.
+    /// Accumulates the weight gradients when `weightGradients`, writes `∂L/∂x` into
+    /// `inputGradients` (`[steps, rows, I]`) when given, and leaves `∂L/∂h_0`, `∂L/∂c_0` in
+    /// `a.hiddenGradient`, `a.cellGradient`.
+    public func backward(sequence x: Tensor, _ a: LSTMActivations, weightGradients: Bool = true,
+                         inputGradients: Tensor?, outputGradient: (Int) -> Matrix?) {
         a.hiddenGradient.zero()
         a.cellGradient.zero()
         for t in stride(from: a.steps - 1, through: 0, by: -1) {
-            backwardStep(t, outputGradient: outputGradients[t], a)
+            backwardStep(t, outputGradient: outputGradient(t), a)
         }
         if weightGradients { accumulateWeightGradients(inputs: x.matrix, a) }
         if let dx = inputGradients {
-            gemm(a.gateGradients.matrix, .none, weightIH.matrix, .none, into: dx.matrix)
+            gemm(a.allGateGradients, .transposed, weightIH.matrix, .none, into: dx.matrix)
         }
     }
 
     /// Backward through step `t`. On entry `a.hiddenGradient`, `a.cellGradient` hold the
     /// gradient reaching `h_{t+1}`, `c_{t+1}` from step `t + 1` (zero them before the last
-    /// step); `outputGradient`, if given, is added as the gradient reaching `h_{t+1}` from
-    /// outside. On exit they hold `∂L/∂h_t` and `∂L/∂c_t` through this step, and
-    /// `a.gateGradients[t]` holds this step's `∂L/∂a`.
+    /// step); `outputGradient` (`[H, rows]`), if given, is added as the gradient reaching
+    /// `h_{t+1}` from outside. On exit they hold `∂L/∂h_t` and `∂L/∂c_t` through this step,
+    /// and `a.gateGradients(t)` holds this step's `∂L/∂a` (in place of its gates, which the
+    /// step no longer needs).
     public func backwardStep(_ t: Int, outputGradient: Matrix?, _ a: LSTMActivations) {
-        let dhAll = a.hiddenGradient, dcAll = a.cellGradient
-        if let external = outputGradient { add(external.base, to: dhAll.base, count: dhAll.count) }
         let n = hiddenSize
-        let da = a.gateGradients[t]
-        let gates = a.gates[t].base, cells = a.cells[t].base, tanhCells = a.cellTanh[t].base
-        let dhs = dhAll.base, dcs = dcAll.base, das = da.base
-        for r in 0..<a.rows {
-            let gate = gates + r * 4 * n, cPrev = cells + r * n, tanhC = tanhCells + r * n
-            let dh = dhs + r * n, dc = dcs + r * n, d = das + r * 4 * n
-            let (fGate, gGate, oGate) = (gate + n, gate + 2 * n, gate + 3 * n)
-            let (dF, dG, dO) = (d + n, d + 2 * n, d + 3 * n)
-            forEachLane(n) { j in
-                let i = gate.lanes(j), f = fGate.lanes(j), g = gGate.lanes(j), o = oGate.lanes(j)
-                let tc = tanhC.lanes(j), dhj = dh.lanes(j)
-                let dcj = dc.lanes(j) + dhj * o * (1 - tc * tc)
-                d.lanes(j, dcj * g * i * (1 - i))
-                dF.lanes(j, dcj * cPrev.lanes(j) * f * (1 - f))
-                dG.lanes(j, dcj * i * (1 - g * g))
-                dO.lanes(j, dhj * tc * o * (1 - o))
-                dc.lanes(j, dcj * f)
-            } scalar: { j in
-                let i = gate[j], f = fGate[j], g = gGate[j], o = oGate[j]
-                let tc = tanhC[j]
-                let dcj = dc[j] + dh[j] * o * (1 - tc * tc)
-                d[j] = dcj * g * i * (1 - i)
-                dF[j] = dcj * cPrev[j] * f * (1 - f)
-                dG[j] = dcj * i * (1 - g * g)
-                dO[j] = dh[j] * tc * o * (1 - o)
-                dc[j] = dcj * f
+        let (gates, da) = (a.gates(t), a.gateGradients(t))
+        let (cells, tanhCells) = (a.cell(t), a.cellTanh(t))
+        for j in 0..<n {
+            let (iG, fG, gG, oG) = (gates.row(j), gates.row(n + j), gates.row(2 * n + j), gates.row(3 * n + j))
+            let (dI, dF, dG, dO) = (da.row(j), da.row(n + j), da.row(2 * n + j), da.row(3 * n + j))
+            let (cPrev, tanhC) = (cells.row(j), tanhCells.row(j))
+            let (dh, dc) = (a.hiddenGradient.row(j), a.cellGradient.row(j))
+            if let external = outputGradient?.row(j) { add(external, to: dh, count: a.rows) }
+            @inline(__always) func kernel(_ r: Int, _ w: Int) {
+                let i = iG.lanes(r, width: w), f = fG.lanes(r, width: w)
+                let g = gG.lanes(r, width: w), o = oG.lanes(r, width: w)
+                let tc = tanhC.lanes(r, width: w), dhj = dh.lanes(r, width: w)
+                let dcj = dc.lanes(r, width: w) + dhj * o * (1 - tc * tc)
+                dI.lanes(r, dcj * g * i * (1 - i), width: w)
+                dF.lanes(r, dcj * cPrev.lanes(r, width: w) * f * (1 - f), width: w)
+                dG.lanes(r, dcj * i * (1 - g * g), width: w)
+                dO.lanes(r, dhj * tc * o * (1 - o), width: w)
+                dc.lanes(r, dcj * f, width: w)
             }
+            forEachVector(a.rows) { r, w in kernel(r, w) }
         }
-        gemm(da, .none, weightHH.matrix, .none, into: dhAll)
+        gemm(weightHH.matrix, .transposed, da, .none, into: a.hiddenGradient)
     }
 
-    /// `∂L/∂x_t = (∂L/∂a_t) W_ih` for a step already visited by ``backwardStep(_:outputGradient:_:)``.
+    /// `∂L/∂x_t = (∂L/∂a_t)ᵀ W_ih` (`[rows, I]`) for a step already visited by
+    /// ``backwardStep(_:outputGradient:_:)``.
     public func inputGradient(step t: Int, _ a: LSTMActivations, into dx: Matrix) {
-        gemm(a.gateGradients[t], .none, weightIH.matrix, .none, into: dx)
+        gemm(a.gateGradients(t), .transposed, weightIH.matrix, .none, into: dx)
     }
 
-    /// After all steps' backward: `∂L/∂W_ih += Σ_t da_tᵀ x_t`, `∂L/∂W_hh += Σ_t da_tᵀ h_t`,
+    /// After all steps' backward: `∂L/∂W_ih += Σ_t da_t x_t`, `∂L/∂W_hh += Σ_t da_t h_tᵀ`,
     /// `∂L/∂b_ih`, `∂L/∂b_hh += Σ_t Σ_rows da_t`, each as one product over all steps.
     /// `inputs` holds `x_0 … x_{T-1}` as one `(steps·rows) × I` matrix.
     public func accumulateWeightGradients(inputs: Matrix, _ a: LSTMActivations) {
-        let da = a.gateGradients.matrix
-        gemm(da, .transposed, inputs, .none, into: weightIHGradient.matrix, .accumulate)
-        gemm(da, .transposed, a.hiddens.steps(0..<a.steps), .none, into: weightHHGradient.matrix, .accumulate)
-        addColumnSums(of: da, to: biasIHGradient.base)
-        addColumnSums(of: da, to: biasHHGradient.base)
+        let da = a.allGateGradients
+        gemm(da, .none, inputs, .none, into: weightIHGradient.matrix, .accumulate)
+        gemm(da, .none, a.hiddens(0..<a.steps), .transposed, into: weightHHGradient.matrix, .accumulate)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * hiddenSize) { sums in
+            let sums = sums.baseAddress!
+            sums.initialize(repeating: 0, count: 4 * hiddenSize)
+            addRowSums(of: da, to: sums)
+            add(sums, to: biasIHGradient.base, count: 4 * hiddenSize)
+            add(sums, to: biasHHGradient.base, count: 4 * hiddenSize)
+        }
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// Backward, for `dy = ∂L/∂y`: `∂L/∂W += dyᵀ x`, `∂L/∂b += Σ_rows dy`, `∂L/∂x = dy W`.
 /// The layer caches nothing itself: its input is the caller's activation buffer, which
-/// must still hold `x` when ``accumulateGradients(input:outputGradient:)`` runs.
+/// must still hold `x` when ``accumulateGradients(input:_:outputGradient:)`` runs.
 public struct Linear {
     public let inputs: Int
     public let outputs: Int
@@ -28,20 +28,26 @@ public struct Linear {
         inputs = weight.shape[1]
     }
 
-    /// `y = x Wᵀ + b` for `x` of `[n, in]`, `y` of `[n, out]`.
-    public func forward(_ x: Matrix, into y: Matrix) {
-        gemm(x, .none, weight.matrix, .transposed, into: y)
+    /// `y = op(x) Wᵀ + b` for `y` of `[n, out]`: with `layout` `.none`, `x` is `[n, in]`
+    /// (one example per row); with `.transposed`, `x` is `[in, n]` (one example per
+    /// column, as an LSTM's feature-major state).
+    public func forward(_ x: Matrix, _ layout: Transpose = .none, into y: Matrix) {
+        gemm(x, layout, weight.matrix, .transposed, into: y)
         addToRows(bias.base, y)
     }
 
-    /// `∂L/∂W += dyᵀ x` and `∂L/∂b += Σ_rows dy`.
-    public func accumulateGradients(input x: Matrix, outputGradient dy: Matrix) {
-        gemm(dy, .transposed, x, .none, into: weightGradient.matrix, .accumulate)
+    /// `∂L/∂W += dyᵀ op(x)` and `∂L/∂b += Σ_rows dy`, `x` laid out as for ``forward(_:_:into:)``.
+    public func accumulateGradients(input x: Matrix, _ layout: Transpose = .none, outputGradient dy: Matrix) {
+        gemm(dy, .transposed, x, layout, into: weightGradient.matrix, .accumulate)
         addColumnSums(of: dy, to: biasGradient.base)
     }
 
-    /// `∂L/∂x = dy W`, written or added to `dx`.
-    public func inputGradient(_ dy: Matrix, into dx: Matrix, _ accumulation: Accumulation = .overwrite) {
-        gemm(dy, .none, weight.matrix, .none, into: dx, accumulation)
+    /// `∂L/∂x`, written to `dx` laid out as `x` in ``forward(_:_:into:)``: `dy W` (`[n, in]`),
+    /// or with `.transposed` its transpose `Wᵀ dyᵀ` (`[in, n]`).
+    public func inputGradient(_ dy: Matrix, into dx: Matrix, _ layout: Transpose = .none) {
+        switch layout {
+        case .none: gemm(dy, .none, weight.matrix, .none, into: dx)
+        case .transposed: gemm(weight.matrix, .transposed, dy, .transposed, into: dx)
+        }
     }
 }

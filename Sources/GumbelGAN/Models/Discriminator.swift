@@ -42,10 +42,9 @@ public final class Discriminator {
         public let logitGradients: Matrix
         /// `[T, rows, V]`: `∂L/∂x`, written by the backward pass when asked for.
         public let inputGradients: Tensor
-        /// `[T, rows, H]`: the gradient reaching each hidden state from outside the LSTM
-        /// (only the last step's is ever non-zero).
-        let hiddenGradients: Tensor
-        private let logitStorage: Tensor
+        /// `[H, rows]`: the gradient reaching the last hidden state from the output layer.
+        let lastHiddenGradient: Matrix
+        private let logitStorage: Tensor, hiddenGradientStorage: Tensor
 
         public init(discriminator d: Discriminator, rows: Int) {
             self.rows = rows
@@ -54,16 +53,17 @@ public final class Discriminator {
             logits = logitStorage[0]
             logitGradients = logitStorage[1]
             inputGradients = Tensor(zeros: [d.length, rows, d.vocabularySize])
-            hiddenGradients = Tensor(zeros: [d.length, rows, d.hiddenSize])
+            hiddenGradientStorage = Tensor(zeros: [d.hiddenSize, rows])
+            lastHiddenGradient = hiddenGradientStorage.matrix
         }
     }
 
     /// Computes the logits of the sequences `x` (`[T, rows, V]`) into `ws.logits`.
     public func forward(_ x: Tensor, _ ws: Workspace) {
-        broadcastRows(initialHidden.value.base, into: ws.lstm.initialHidden)
-        broadcastRows(initialCell.value.base, into: ws.lstm.initialCell)
+        broadcastColumns(initialHidden.value.base, into: ws.lstm.initialHidden)
+        broadcastColumns(initialCell.value.base, into: ws.lstm.initialCell)
         lstm.forward(sequence: x, ws.lstm)
-        output.forward(ws.lstm.output(length - 1), into: ws.logits)
+        output.forward(ws.lstm.output(length - 1), .transposed, into: ws.logits)
     }
 
     /// What a backward pass computes.
@@ -81,13 +81,15 @@ public final class Discriminator {
     public func backward(_ x: Tensor, _ ws: Workspace, _ gradients: Gradients) {
         let last = ws.lstm.output(length - 1)
         let parameters = gradients.contains(.parameters)
-        if parameters { output.accumulateGradients(input: last, outputGradient: ws.logitGradients) }
-        output.inputGradient(ws.logitGradients, into: ws.hiddenGradients[length - 1])
-        lstm.backward(sequence: x, outputGradients: ws.hiddenGradients, ws.lstm, weightGradients: parameters,
-                      inputGradients: gradients.contains(.inputs) ? ws.inputGradients : nil)
+        if parameters { output.accumulateGradients(input: last, .transposed, outputGradient: ws.logitGradients) }
+        output.inputGradient(ws.logitGradients, into: ws.lastHiddenGradient, .transposed)
+        lstm.backward(sequence: x, ws.lstm, weightGradients: parameters,
+                      inputGradients: gradients.contains(.inputs) ? ws.inputGradients : nil) { t in
+            t == length - 1 ? ws.lastHiddenGradient : nil
+        }
         if parameters {
-            addColumnSums(of: ws.lstm.hiddenGradient, to: initialHidden.gradient.base)
-            addColumnSums(of: ws.lstm.cellGradient, to: initialCell.gradient.base)
+            addRowSums(of: ws.lstm.hiddenGradient, to: initialHidden.gradient.base)
+            addRowSums(of: ws.lstm.cellGradient, to: initialCell.gradient.base)
         }
     }
 }

@@ -62,7 +62,7 @@ public final class Generator {
     /// Buffers for one forward and backward pass over `rows` examples.
     public final class Workspace {
         public let rows: Int
-        /// The LSTM's `T − 1` steps; `hiddens[0…T−1]` are the states the output layer reads.
+        /// The LSTM's `T − 1` steps; `hidden(0) … hidden(T−1)` are the states the output layer reads.
         public let lstm: LSTMActivations
         /// `[T, rows, V]`: Gumbel noise `g_t`, filled by ``Generator/drawNoise(_:random:step:firstRow:)``.
         public let gumbel: Tensor
@@ -77,9 +77,9 @@ public final class Generator {
         /// `[T, rows, V]`: `∂L/∂logits`, written by the backward pass (or, for maximum
         /// likelihood, by the loss).
         public let logitGradients: Tensor
-        /// `T·V` values: one row's Gumbel noise, drawn in one run.
+        /// `max(T·V, 2H)` values: one row's Gumbel noise, or its initial state, drawn in one run.
         let rowNoise: UnsafeMutableBufferPointer<Float>
-        /// `[rows, V]`, `[rows, H]` and `[rows, V]`: scratch of the backward pass.
+        /// `[rows, V]`, `[H, rows]` and `[rows, V]`: scratch of the backward pass.
         let feedbackGradient: Matrix, outputHiddenGradient: Matrix, entropyScratch: Matrix
         private let scratch: Tensor
 
@@ -94,11 +94,11 @@ public final class Generator {
             logitGradients = Tensor(zeros: [t, rows, v])
             symbols = .allocate(capacity: rows * t)
             symbols.initialize(repeating: 0)
-            rowNoise = .allocate(capacity: t * v)
+            rowNoise = .allocate(capacity: max(t * v, 2 * h))
             rowNoise.initialize(repeating: 0)
             scratch = Tensor(zeros: [rows * (2 * v + h)])
             feedbackGradient = Matrix(scratch.base, rows: rows, columns: v)
-            outputHiddenGradient = Matrix(scratch.base + rows * v, rows: rows, columns: h)
+            outputHiddenGradient = Matrix(scratch.base + rows * v, rows: h, columns: rows)
             entropyScratch = Matrix(scratch.base + rows * (v + h), rows: rows, columns: v)
         }
 
@@ -107,9 +107,9 @@ public final class Generator {
             rowNoise.deallocate()
         }
 
-        /// `∂L/∂h_0` after a backward pass.
+        /// `∂L/∂h_0` after a backward pass, `[H, rows]`.
         public var initialHiddenGradient: Matrix { lstm.hiddenGradient }
-        /// `∂L/∂c_0` after a backward pass.
+        /// `∂L/∂c_0` after a backward pass, `[H, rows]`.
         public var initialCellGradient: Matrix { lstm.cellGradient }
     }
 
@@ -120,14 +120,14 @@ public final class Generator {
     public func drawNoise(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int) {
         let (h, v) = (hiddenSize, vocabularySize)
         let gumbel = ws.gumbel.base, rowNoise = ws.rowNoise.baseAddress!
+        let (h0, c0) = (ws.lstm.initialHidden, ws.lstm.initialCell)
+        let noisy = initialState == .noise ? 2 * h : initialState == .zero ? 0 : h
         for r in 0..<ws.rows {
             let row = firstRow + r
-            if initialState != .zero {
-                random.fillUniform(ws.lstm.initialHidden.row(r), count: h, .generatorNoise, step: step, row: row)
-            }
-            if initialState == .noise {
-                random.fillUniform(ws.lstm.initialCell.row(r), count: h, .generatorNoise, step: step, row: row, from: h)
-            }
+            // The state is feature-major: example r is column r.
+            random.fillUniform(rowNoise, count: noisy, .generatorNoise, step: step, row: row)
+            for j in 0..<min(noisy, h) { h0[j, r] = rowNoise[j] }
+            for j in 0..<(noisy - min(noisy, h)) { c0[j, r] = rowNoise[h + j] }
             // One run of T·V draws per row, then spread over the time-major layout.
             random.fillGumbel(rowNoise, count: length * v, .generatorGumbel, step: step, row: row)
             for t in 0..<length {
@@ -140,11 +140,11 @@ public final class Generator {
     /// the noise already in the workspace.
     public func forward(_ ws: Workspace, temperature tau: Float, estimator: Estimator = .gumbelSoftmax) {
         let a = ws.lstm
-        if let c0 = learnedCell { broadcastRows(c0.value.base, into: a.initialCell) }
+        if let c0 = learnedCell { broadcastColumns(c0.value.base, into: a.initialCell) }
         let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
         for t in 0..<length {
             if t > 0 { lstm.forwardStep(t - 1, input: ws.samples[t - 1], a) }
-            output.forward(a.hiddens[t], into: ws.logits[t])
+            output.forward(a.hidden(t), .transposed, into: ws.logits[t])
             GumbelSoftmax.forward(logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t])
             recordSymbols(t, of: soft[t], ws)
             if estimator == .straightThrough { oneHot(ws, step: t, into: ws.samples[t]) }
@@ -182,10 +182,10 @@ public final class Generator {
     /// ``drawNoise(_:random:step:firstRow:)`` left (zero for ``GeneratorInitialState/zero``).
     public func forward(_ ws: Workspace, teacherInputs inputs: Tensor) {
         let a = ws.lstm
-        if let c0 = learnedCell { broadcastRows(c0.value.base, into: a.initialCell) }
+        if let c0 = learnedCell { broadcastColumns(c0.value.base, into: a.initialCell) }
         for t in 0..<length {
             if t > 0 { lstm.forwardStep(t - 1, input: inputs[t - 1], a) }
-            output.forward(a.hiddens[t], into: ws.logits[t])
+            output.forward(a.hidden(t), .transposed, into: ws.logits[t])
         }
     }
 
@@ -208,7 +208,7 @@ public final class Generator {
         a.cellGradient.zero()
         for t in stride(from: length - 1, through: 0, by: -1) {
             logitGradient(t)
-            output.inputGradient(ws.logitGradients[t], into: ws.outputHiddenGradient)
+            output.inputGradient(ws.logitGradients[t], into: ws.outputHiddenGradient, .transposed)
             if t > 0 {
                 lstm.backwardStep(t - 1, outputGradient: ws.outputHiddenGradient, a)
                 lstm.inputGradient(step: t - 1, a, into: ws.feedbackGradient)
@@ -216,9 +216,9 @@ public final class Generator {
                 add(ws.outputHiddenGradient.base, to: a.hiddenGradient.base, count: a.hiddenGradient.count)
             }
         }
-        output.accumulateGradients(input: a.hiddens.steps(0..<length), outputGradient: ws.logitGradients.matrix)
+        output.accumulateGradients(input: a.hiddens(0..<length), .transposed, outputGradient: ws.logitGradients.matrix)
         lstm.accumulateWeightGradients(inputs: inputs.steps(0..<(length - 1)), a)
-        if let c0 = learnedCell { addColumnSums(of: a.cellGradient, to: c0.gradient.base) }
+        if let c0 = learnedCell { addRowSums(of: a.cellGradient, to: c0.gradient.base) }
     }
 
     /// Stores `argmax` of each row of step `t`'s sample (the argmax of `ℓ + g`).

@@ -79,3 +79,27 @@ public func broadcastRows(_ vector: UnsafePointer<Float>, into m: Matrix) {
 public func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] += x[i] }
 }
+
+/// `vector += Σ_columns m` (row sums of `m` added to `vector`, length `m.rows`).
+public func addRowSums(of m: Matrix, to vector: UnsafeMutablePointer<Float>) {
+    for i in 0..<m.rows {
+        let row = m.row(i)
+        var sums = Lanes(repeating: 0)
+        var j = 0
+        while j + 8 <= m.columns {
+            sums += UnsafeRawPointer(row + j).loadUnaligned(as: Lanes.self)
+            j += 8
+        }
+        var total = sums.sum()
+        while j < m.columns {
+            total += row[j]
+            j += 1
+        }
+        vector[i] += total
+    }
+}
+
+/// Sets every column of `m` to `vector` (length `m.rows`): `m[i, j] = vector[i]`.
+public func broadcastColumns(_ vector: UnsafePointer<Float>, into m: Matrix) {
+    for i in 0..<m.rows { m.row(i).update(repeating: vector[i], count: m.columns) }
+}

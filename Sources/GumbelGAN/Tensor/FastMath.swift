@@ -7,6 +7,11 @@
 /// NaN for finite input.
 public typealias Lanes = SIMD8<Float>
 
+/// `a·b + c` in one rounding (a fused multiply-add instruction where the target has one:
+/// builds for AVX2 processors pass `-target-cpu haswell`, see `launch/setup`).
+@inline(__always)
+func fma(_ a: Lanes, _ b: Lanes, _ c: Float) -> Lanes { Lanes(repeating: c).addingProduct(a, b) }
+
 /// `e^x`: Cody–Waite reduction `x = n ln 2 + r`, `|r| ≤ ln 2 / 2`, Cephes's degree-7
 /// polynomial for `e^r`, and `2^n` built from its exponent bits. `x` is clamped to
 /// [−87.3, 88.3], so the result is a normal, finite number. (`n` is rounded with the
@@ -23,11 +28,11 @@ public func exp(_ x: Lanes) -> Lanes {
     var r = x - n * 0.693_359_375
     r = r + n * 2.121_944_4e-4
     var p = Lanes(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_59e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_12e-1
+    p = fma(p, r, 1.398_199_95e-3)
+    p = fma(p, r, 8.333_451_9e-3)
+    p = fma(p, r, 4.166_579_59e-2)
+    p = fma(p, r, 1.666_666_55e-1)
+    p = fma(p, r, 5.000_000_12e-1)
     p = p * (r * r) + r + 1
     let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(Lanes(repeating: magic), to: SIMD8<Int32>.self)
     return p * unsafeBitCast((integer &+ 127) &<< 23, to: Lanes.self)
@@ -48,14 +53,14 @@ public func log(_ x: Lanes) -> Lanes {
     let f = m - 1
     let z = f * f
     var p = Lanes(repeating: 7.037_683_6e-2)
-    p = p * f - 1.151_461_0e-1
-    p = p * f + 1.167_699_9e-1
-    p = p * f - 1.242_014_1e-1
-    p = p * f + 1.424_932_3e-1
-    p = p * f - 1.666_805_8e-1
-    p = p * f + 2.000_071_5e-1
-    p = p * f - 2.499_999_4e-1
-    p = p * f + 3.333_333_1e-1
+    p = fma(p, f, -1.151_461_0e-1)
+    p = fma(p, f, 1.167_699_9e-1)
+    p = fma(p, f, -1.242_014_1e-1)
+    p = fma(p, f, 1.424_932_3e-1)
+    p = fma(p, f, -1.666_805_8e-1)
+    p = fma(p, f, 2.000_071_5e-1)
+    p = fma(p, f, -2.499_999_4e-1)
+    p = fma(p, f, 3.333_333_1e-1)
     var y = p * f * z
     y = y + e * -2.121_944_4e-4
     y = y - 0.5 * z
@@ -93,28 +98,36 @@ public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, 
     }
 }
 
-/// Calls `vector(j)` for `j = 0, 8, 16, …` while eight values fit in `count`, then
-/// `scalar(j)` for each remaining index: a loop written once for whole vectors and once for
-/// the tail, with the same arithmetic.
+/// Calls `body(j, 8)` for `j = 0, 8, 16, …` while eight values fit in `count`, then
+/// `body(j, 1)` for each remaining index: one loop body, written once for whole vectors.
+/// Load and store with ``Swift/UnsafeMutablePointer/lanes(_:width:)`` and
+/// ``Swift/UnsafeMutablePointer/lanes(_:_:width:)``: a width of 1 splats the one value
+/// over all lanes and stores lane 0, so a tail value comes out of exactly the same vector
+/// arithmetic as any other (results do not depend on where a row falls in a batch). Only for
+/// lane-wise arithmetic: nothing may combine lanes.
 @inline(__always)
-public func forEachLane(_ count: Int, _ vector: (Int) -> Void, scalar: (Int) -> Void) {
+public func forEachVector(_ count: Int, _ body: (_ start: Int, _ width: Int) -> Void) {
     var j = 0
     while j + 8 <= count {
-        vector(j)
+        body(j, 8)
         j += 8
     }
     while j < count {
-        scalar(j)
+        body(j, 1)
         j += 1
     }
 }
 
 extension UnsafeMutablePointer where Pointee == Float {
-    /// The eight values from `self + j`.
+    /// The eight values from `self + j` (`width` 8), or `self[j]` in every lane (`width` 1).
     @inline(__always)
-    public func lanes(_ j: Int) -> Lanes { UnsafeRawPointer(self + j).loadUnaligned(as: Lanes.self) }
+    public func lanes(_ j: Int, width: Int) -> Lanes {
+        width == 8 ? UnsafeRawPointer(self + j).loadUnaligned(as: Lanes.self) : Lanes(repeating: self[j])
+    }
 
-    /// Stores eight values at `self + j`.
+    /// Stores `v` at `self + j` (`width` 8), or its lane 0 at `self[j]` (`width` 1).
     @inline(__always)
-    public func lanes(_ j: Int, _ v: Lanes) { UnsafeMutableRawPointer(self + j).storeBytes(of: v, as: Lanes.self) }
+    public func lanes(_ j: Int, _ v: Lanes, width: Int) {
+        if width == 8 { UnsafeMutableRawPointer(self + j).storeBytes(of: v, as: Lanes.self) } else { self[j] = v[0] }
+    }
 }

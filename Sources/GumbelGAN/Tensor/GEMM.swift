@@ -17,7 +17,8 @@ public enum Accumulation: Sendable {
 /// `C = alpha · op(A)·op(B) (+ C)` through OpenBLAS's `cblas_sgemm`, row-major.
 ///
 /// `op(A)` is `m × k` and `op(B)` is `k × n` where `C` is `m × n`; a transposed operand
-/// is read as its transpose without copying. Shapes are checked; a `k` of zero gives
+/// is read as its transpose without copying; any operand may be strided (its rows
+/// ``Matrix/stride`` apart). Shapes are checked; a `k` of zero gives
 /// `C = 0` (overwrite) or leaves `C` as it was (accumulate).
 public func gemm(
     _ a: Matrix, _ transposeA: Transpose = .none,
@@ -39,9 +40,9 @@ public func gemm(
         transposeA == .none ? CblasNoTrans : CblasTrans,
         transposeB == .none ? CblasNoTrans : CblasTrans,
         Int32(m), Int32(n), Int32(k),
-        alpha, a.base, Int32(max(a.columns, 1)),
-        b.base, Int32(max(b.columns, 1)),
-        beta, c.base, Int32(max(c.columns, 1)))
+        alpha, a.base, Int32(max(a.stride, 1)),
+        b.base, Int32(max(b.stride, 1)),
+        beta, c.base, Int32(max(c.stride, 1)))
 }
 
 /// Sets the number of threads OpenBLAS uses in this process (one per rank when ranks
