@@ -119,7 +119,7 @@ import Testing
 
     @Test func unwritablePlacesFailClearly() throws {
         let file = temporaryFolder() + "/plain-file"
-        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
         #expect(throws: RunFolderError.self) { try RunFolder(creating: file) }
         #expect(throws: FileWriteError.self) { try writeAtomically(Data("x".utf8), to: file + "/inside/f.txt") }
         // A failed replacement leaves the old file as it was.

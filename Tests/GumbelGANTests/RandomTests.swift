@@ -20,13 +20,15 @@ import Testing
     @Test func drawsAreAddressedByCoordinates() {
         let random = CounterRandom(seed: 0x1234_5678_9ABC)
         // A run filled from any starting index equals the single draws at those addresses.
-        var run = [Float](repeating: 0, count: 11)
-        run.withUnsafeMutableBufferPointer {
-            random.fillUniform($0.baseAddress!, count: 11, .generatorGumbel, step: 5, row: 17, from: 3)
-        }
-        for i in 0..<11 {
-            let bits = random.bits(.generatorGumbel, step: 5, row: 17, index: 3 + i)
-            #expect(run[i] == CounterRandom.openUnit(bits))
+        for (first, count) in [(3, 11), (0, 32), (6, 75), (0x3_FFFF_FFF0, 64)] {
+            var run = [Float](repeating: 0, count: count)
+            run.withUnsafeMutableBufferPointer {
+                random.fillUniform($0.baseAddress!, count: count, .generatorGumbel, step: 5, row: 17, from: first)
+            }
+            for i in 0..<count {
+                let bits = random.bits(.generatorGumbel, step: 5, row: 17, index: first + i)
+                #expect(run[i] == CounterRandom.openUnit(bits), "run from \(first), value \(i)")
+            }
         }
         // Every coordinate changes the draw.
         let base = random.bits(.generatorGumbel, step: 5, row: 17, index: 3)

@@ -8,11 +8,23 @@
 ///
 /// As τ → 0 the samples approach the exact categorical draw `one_hot(argmax(h + g))` (eq. 3).
 public enum GumbelSoftmax {
-    /// `y = softmax((h + g) / τ)` row by row; `y` may be `gumbel` (not `logits`).
-    public static func forward(logits h: Matrix, gumbel g: Matrix, temperature tau: Float, into y: Matrix) {
+    /// `y = softmax((h + g) / τ)` row by row; `y` may be `gumbel` (not `logits`). With
+    /// `symbols`, also writes each row's `argmax(h + g)` (the exact draw, eq. 3) to
+    /// `symbols[r · symbolStride]`.
+    public static func forward(logits h: Matrix, gumbel g: Matrix, temperature tau: Float, into y: Matrix,
+                               symbols: UnsafeMutablePointer<Int32>? = nil, symbolStride: Int = 1) {
         precondition(h.rows == g.rows && h.columns == g.columns && h.rows == y.rows && h.columns == y.columns,
                      "GumbelSoftmax.forward: shapes differ")
-        for i in 0..<h.count { y.base[i] = h.base[i] + g.base[i] }
+        let n = h.columns
+        for r in 0..<h.rows {
+            let (hr, gr, yr) = (h.row(r), g.row(r), y.row(r))
+            var best = 0
+            for j in 0..<n {
+                yr[j] = hr[j] + gr[j]
+                if yr[j] > yr[best] { best = j }
+            }
+            symbols?[r * symbolStride] = Int32(best)
+        }
         softmaxRows(y, into: y, scale: 1 / tau)
     }
 

@@ -145,8 +145,8 @@ public final class Generator {
         for t in 0..<length {
             if t > 0 { lstm.forwardStep(t - 1, input: ws.samples[t - 1], a) }
             output.forward(a.hidden(t), .transposed, into: ws.logits[t])
-            GumbelSoftmax.forward(logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t])
-            recordSymbols(t, of: soft[t], ws)
+            GumbelSoftmax.forward(logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t],
+                                  symbols: ws.symbols.baseAddress! + t, symbolStride: length)
             if estimator == .straightThrough { oneHot(ws, step: t, into: ws.samples[t]) }
         }
     }
@@ -219,16 +219,6 @@ public final class Generator {
         output.accumulateGradients(input: a.hiddens(0..<length), .transposed, outputGradient: ws.logitGradients.matrix)
         lstm.accumulateWeightGradients(inputs: inputs.steps(0..<(length - 1)), a)
         if let c0 = learnedCell { addRowSums(of: a.cellGradient, to: c0.gradient.base) }
-    }
-
-    /// Stores `argmax` of each row of step `t`'s sample (the argmax of `ℓ + g`).
-    private func recordSymbols(_ t: Int, of y: Matrix, _ ws: Workspace) {
-        for r in 0..<ws.rows {
-            let row = y.row(r)
-            var best = 0
-            for j in 1..<vocabularySize where row[j] > row[best] { best = j }
-            ws.symbols[r * length + t] = Int32(best)
-        }
     }
 
     /// Writes the one-hot of step `t`'s symbols into `y`.

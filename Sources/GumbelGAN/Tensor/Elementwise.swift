@@ -20,13 +20,16 @@ public func softplus(_ x: Float) -> Float {
 /// with `m = max_k s x_k`, so no exponent overflows. The exponentials run over the whole
 /// matrix in one vectorised pass. `y` may be `x`.
 public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
-    precondition(x.rows == y.rows && x.columns == y.columns, "softmaxRows: shapes differ")
+    precondition(x.rows == y.rows && x.columns == y.columns && y.isContiguous, "softmaxRows: shapes differ")
     let n = x.columns
     for r in 0..<x.rows {
         let xr = x.row(r), yr = y.row(r)
         var top = -Float.infinity
-        for j in 0..<n { top = max(top, scale * xr[j]) }
-        for j in 0..<n { yr[j] = scale * xr[j] - top }
+        for j in 0..<n {
+            yr[j] = scale * xr[j]
+            if yr[j] > top { top = yr[j] }
+        }
+        for j in 0..<n { yr[j] -= top }
     }
     map(y.base, into: y.base, count: y.count, exp)
     for r in 0..<y.rows {

@@ -23,19 +23,20 @@ public func exp(_ x: Lanes) -> Lanes {
     x.replace(with: -87.3, where: x .< -87.3)
     x.replace(with: 88.3, where: x .> 88.3)
     let magic: Float = 12_582_912   // 1.5 · 2^23
-    let shifted = x * 1.442_695_04 + magic
+    let shifted = Lanes(repeating: magic).addingProduct(x, 1.442_695_04)   // x·log₂e + magic
     let n = shifted - magic
-    var r = x - n * 0.693_359_375
-    r = r + n * 2.121_944_4e-4
+    var r = x.addingProduct(n, -0.693_359_375)
+    r = r.addingProduct(n, 2.121_944_4e-4)
     var p = Lanes(repeating: 1.987_569_15e-4)
     p = fma(p, r, 1.398_199_95e-3)
     p = fma(p, r, 8.333_451_9e-3)
     p = fma(p, r, 4.166_579_59e-2)
     p = fma(p, r, 1.666_666_55e-1)
     p = fma(p, r, 5.000_000_12e-1)
-    p = p * (r * r) + r + 1
-    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(Lanes(repeating: magic), to: SIMD8<Int32>.self)
-    return p * unsafeBitCast((integer &+ 127) &<< 23, to: Lanes.self)
+    p = r.addingProduct(p, r * r) + 1
+    // 2^n from the integer bits of `shifted`: (bits − bits(magic) + 127) << 23.
+    let exponent = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &+ (127 &- Int32(bitPattern: magic.bitPattern))
+    return p * unsafeBitCast(exponent &<< 23, to: Lanes.self)
 }
 
 /// `log x` for positive normal `x`: `x = m · 2^e` with `m` in [√½, √2), Cephes's
