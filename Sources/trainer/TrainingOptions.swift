@@ -8,13 +8,13 @@ struct TrainingOptions: ParsableArguments {
     var preset: Preset?
     @Option(help: "Seed of every random number: data, initialisation, noise (default: 1).") var seed: UInt64?
     @Option(help: "Training iterations (preset: 20000).") var iterations: Int?
-    @Option(help: "Real examples per iteration (preset: 200).") var batch: Int?
-    @Option(help: "Generated examples per iteration (preset: 200; paper-b: 1000).") var generatorBatch: Int?
+    @Option(help: "Real examples per iteration (preset: 200; tuned: 400).") var batch: Int?
+    @Option(help: "Generated examples per iteration (preset: 200; paper-b: 1000; tuned: 400).") var generatorBatch: Int?
     @Option(help: "Generator LSTM state size (preset: 10; tuned: 32).") var hidden: Int?
     @Option(help: "Discriminator LSTM state size (preset: as --hidden's preset).") var discriminatorHidden: Int?
     @Option(help: "Examples the discriminator judges together, PacGAN (preset: 1; tuned: 8).") var pack: Int?
 
-    @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant.") var temperatureSchedule: TemperatureSchedule.Kind?
+    @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant (preset: linear; paper-c, mle, tuned: constant).") var temperatureSchedule: TemperatureSchedule.Kind?
     @Option(help: "Generator temperature at the start (preset: 5).") var temperatureStart: Float?
     @Option(help: "Generator temperature at the end, and the constant one (preset: 1).") var temperatureEnd: Float?
     @Option(help: "Iterations over which the generator temperature moves (preset: 10000).") var temperatureSteps: Int?
@@ -33,7 +33,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0; tuned: 0.05).") var entropyBonus: Float?
     @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
     @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?
-    @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 0.5).") var decay: Float?
+    @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 1).") var decay: Float?
     @Option(help: "Sample from a moving average of the generator's weights with this decay, 0 for off (preset: 0; tuned: 0.999).") var generatorAverage: Float?
     @Option(name: .customLong("init"), help: "Weight initialisation: normal, pytorch.") var initialization: InitializationScheme?
     @Option(help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?

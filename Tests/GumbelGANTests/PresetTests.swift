@@ -18,7 +18,8 @@ import Testing
         #expect(mle.objective == .maximumLikelihood && mle.initialState == .zero)
         let tuned = TrainingConfiguration(preset: .tuned)
         #expect(tuned.estimator == .straightThrough && tuned.realEncoding == .oneHot && tuned.hiddenSize == 32 && tuned.objective == .adversarial)
-        #expect(tuned.pack == 8 && tuned.decay == 0.5 && tuned.generatorAverage == 0.999 && tuned.entropyBonus == 0.05)
+        #expect(tuned.pack == 8 && tuned.decay == 1 && tuned.generatorAverage == 0.999 && tuned.entropyBonus == 0.05)
+        #expect(tuned.batchSize == 400 && tuned.generatorBatchSize == 400 && tuned.temperature == .constant(1))
         #expect(tuned.adam.learningRate == 5e-4 && tuned.discriminatorLearningRate == 1e-3)
         for p in Preset.allCases { #expect(TrainingConfiguration(preset: p).problem() == nil, "\(p)") }
     }

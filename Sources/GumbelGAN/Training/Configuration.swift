@@ -12,11 +12,12 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// Figure 4's reference: the same generator with `h0 = c0 = 0`, trained by maximum
     /// likelihood with teacher forcing.
     case mle
-    /// Beyond the paper, purely adversarial: straight-through Gumbel-softmax, one-hot real
-    /// inputs, state 32, a discriminator judging packs of 8 examples, an entropy bonus of
-    /// 0.05, the generator learning at half the discriminator's rate (5e-4, 1e-3), learning
-    /// rates decaying over the second half, samples from a moving average of
-    /// the generator's weights, PyTorch's initialisation (see the README).
+    /// Beyond the paper, purely adversarial: straight-through Gumbel-softmax at a constant
+    /// temperature of 1, one-hot real inputs, state 32, batches of 400, a discriminator
+    /// judging packs of 8 examples, an entropy bonus of 0.05, the generator learning at half
+    /// the discriminator's rate (5e-4, 1e-3), learning rates falling linearly to 0 over the
+    /// whole run, samples from a moving average of the generator's weights, PyTorch's
+    /// initialisation (see the README).
     case tuned
 }
 
@@ -134,12 +135,15 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             adam = AdamSettings(learningRate: 1e-3, beta1: 0.9, beta2: 0.999)
             initialization = .pytorch
         case .tuned:
+            batchSize = 400
+            generatorBatchSize = 400
             hiddenSize = 32
             discriminatorHiddenSize = 32
+            temperature = .constant(1)
             estimator = .straightThrough
             realEncoding = .oneHot
             pack = 8
-            decay = 0.5
+            decay = 1
             generatorAverage = 0.999
             entropyBonus = 0.05
             adam.learningRate = 5e-4
