@@ -57,7 +57,7 @@ func temporaryFolder(_ name: String = #function) -> String {
 @Suite struct CorpusTests {
     func write(_ bytes: [UInt8], _ name: String = "data.txt") -> String {
         let path = temporaryFolder() + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
     }
 

@@ -53,7 +53,26 @@ import Testing
         #expect(m.array == [11, 22, 33, 14, 25, 36])
         addColumnSums(of: m.matrix, to: v.base)
         #expect(v.array == [35, 67, 99])
-        broadcastRows(v.base, into: m.matrix)
-        #expect(m.array == [35, 67, 99, 35, 67, 99])
+    }
+
+    /// The feature-major helpers, on a block of columns cut out of a wider matrix (rows
+    /// `stride` apart), with rows longer than one vector so both the vector and the scalar
+    /// parts of a row are summed.
+    @Test func columnHelpersOnStridedBlocks() {
+        let wide = Tensor(shape: [2, 30], values: (0..<60).map(Float.init))
+        let block = wide.matrix.columns(5..<16)   // 2 × 11, stride 30
+        let sums = Tensor(shape: [2], values: [100, 200])
+        withExtendedLifetime(sums) { addRowSums(of: block, to: sums.base) }
+        let first: Int = (5..<16).reduce(0, +), second: Int = (35..<46).reduce(0, +)
+        #expect(sums.array == [Float(100 + first), Float(200 + second)])
+        let fill = Tensor(shape: [2], values: [-1, -2])
+        withExtendedLifetime(fill) { broadcastColumns(fill.base, into: block) }
+        let filled: [Float] = Array(repeating: -1, count: 11) + Array(repeating: -2, count: 11)
+        #expect(block.array == filled)
+        // The columns around the block are untouched.
+        let left: [Float] = (0..<5).map(Float.init) + (30..<35).map(Float.init)
+        let right: [Float] = (16..<30).map(Float.init) + (46..<60).map(Float.init)
+        #expect(wide.matrix.columns(0..<5).array == left)
+        #expect(wide.matrix.columns(16..<30).array == right)
     }
 }

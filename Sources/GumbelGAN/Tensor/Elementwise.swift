@@ -73,11 +73,6 @@ public func addColumnSums(of m: Matrix, to vector: UnsafeMutablePointer<Float>) 
     }
 }
 
-/// Copies `vector` (length `m.columns`) into every row of `m`.
-public func broadcastRows(_ vector: UnsafePointer<Float>, into m: Matrix) {
-    for r in 0..<m.rows { m.row(r).update(from: vector, count: m.columns) }
-}
-
 /// `y += x` elementwise over `count` values.
 public func add(_ x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count: Int) {
     for i in 0..<count { y[i] += x[i] }

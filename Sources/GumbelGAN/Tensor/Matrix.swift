@@ -71,14 +71,4 @@ public struct Matrix {
                      "Matrix.copy: \(source.rows)×\(source.columns) into \(rows)×\(columns)")
         for i in 0..<rows { row(i).update(from: source.row(i), count: columns) }
     }
-
-    /// Writes the transpose of `source` (`columns × rows`) into this matrix.
-    public func copy(transposing source: Matrix) {
-        precondition(source.rows == columns && source.columns == rows,
-                     "Matrix.copy(transposing:): \(source.rows)×\(source.columns) into \(rows)×\(columns)")
-        for i in 0..<source.rows {
-            let s = source.row(i)
-            for j in 0..<source.columns { base[j * stride + i] = s[j] }
-        }
-    }
 }
