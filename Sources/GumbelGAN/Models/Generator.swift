@@ -114,20 +114,23 @@ public final class Generator {
     }
 
     /// Fills the noise of the workspace's rows, which are rows `firstRow …` of the global
-    /// batch at training step `step`: `h0[r, j]` at `(generatorNoise, step, row, j)`,
-    /// `c0[r, j]` at index `H + j` (unless `c0` is learned or zero), `g_t[r, v]` at
-    /// `(generatorGumbel, step, row, t·V + v)`.
+    /// batch at training step `step`: value `j` of example `r`'s `h0` (feature-major: `h0[j, r]`)
+    /// at `(generatorNoise, step, row, j)`, of its `c0` at index `H + j` (unless `c0` is
+    /// learned or zero), `g_t[r, v]` at `(generatorGumbel, step, row, t·V + v)`.
     public func drawNoise(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int) {
         let (h, v) = (hiddenSize, vocabularySize)
         let gumbel = ws.gumbel.base, rowNoise = ws.rowNoise.baseAddress!
         let (h0, c0) = (ws.lstm.initialHidden, ws.lstm.initialCell)
-        let noisy = initialState == .noise ? 2 * h : initialState == .zero ? 0 : h
         for r in 0..<ws.rows {
             let row = firstRow + r
             // The state is feature-major: example r is column r.
-            random.fillUniform(rowNoise, count: noisy, .generatorNoise, step: step, row: row)
-            for j in 0..<min(noisy, h) { h0[j, r] = rowNoise[j] }
-            for j in 0..<(noisy - min(noisy, h)) { c0[j, r] = rowNoise[h + j] }
+            if initialState != .zero {
+                random.fillUniform(rowNoise, count: 2 * h, .generatorNoise, step: step, row: row)
+                for j in 0..<h { h0[j, r] = rowNoise[j] }
+            }
+            if initialState == .noise {
+                for j in 0..<h { c0[j, r] = rowNoise[h + j] }
+            }
             // One run of T·V draws per row, then spread over the time-major layout.
             random.fillGumbel(rowNoise, count: length * v, .generatorGumbel, step: step, row: row)
             for t in 0..<length {

@@ -62,6 +62,7 @@ public struct Matrix {
 
     /// Sets every value to zero.
     public func zero() {
+        if isContiguous { return base.update(repeating: 0, count: count) }
         for i in 0..<rows { row(i).update(repeating: 0, count: columns) }
     }
 
@@ -69,6 +70,7 @@ public struct Matrix {
     public func copy(from source: Matrix) {
         precondition(source.rows == rows && source.columns == columns,
                      "Matrix.copy: \(source.rows)×\(source.columns) into \(rows)×\(columns)")
+        if isContiguous && source.isContiguous { return base.update(from: source.base, count: count) }
         for i in 0..<rows { row(i).update(from: source.row(i), count: columns) }
     }
 }
