@@ -1,3 +1,3 @@
-// OpenBLAS's C interface: cblas_sgemm and openblas_set_num_threads.
+// OpenBLAS's C interface: cblas_sgemm, cblas_somatcopy and openblas_set_num_threads.
 // The include folder comes from pkg-config (openblas, Debian package libopenblas-dev).
 #include <cblas.h>

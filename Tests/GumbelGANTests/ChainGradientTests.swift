@@ -40,7 +40,7 @@ struct GANFixture {
         for (x, ws, kind) in [(real, dReal, LogitLoss.real), (g.samples, dFake, .fake)] {
             discriminator.forward(x, ws)
             total += kind.evaluate(logits: UnsafeBufferPointer(ws.logits.values), scale: scale, gradients: ws.logitGradients.values)
-            if backward { discriminator.backward(x, ws, .parameters) }
+            if backward { discriminator.backward(ws, .parameters) }
         }
         return total * Double(scale)
     }
@@ -54,7 +54,7 @@ struct GANFixture {
                                                  gradients: dFake.logitGradients.values)
         if backward {
             generator.parameters.zeroGradients()
-            discriminator.backward(g.samples, dFake, [.parameters, .inputs])
+            discriminator.backward(dFake, [.parameters, .inputs])
             generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature)
         }
         return total * Double(scale)
@@ -130,7 +130,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         var reference = ReferenceGAN(f)
         _ = f.generatorLoss(backward: false)
         f.generator.parameters.zeroGradients()
-        f.discriminator.backward(f.g.samples, f.dFake, .inputs)
+        f.discriminator.backward(f.dFake, .inputs)
         let (gen, ws, tau) = (f.generator, f.g, f.temperature)
         let a = ws.lstm
         a.hiddenGradient.zero()
@@ -144,7 +144,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
             if t > 0 { gen.lstm.backwardStep(t - 1, outputGradient: hidden.matrix, a) }
         }
         gen.output.accumulateGradients(input: a.hiddens(0..<f.length), .transposed, outputGradient: ws.logitGradients.matrix)
-        gen.lstm.accumulateWeightGradients(inputs: ws.samples.steps(0..<(f.length - 1)), a)
+        gen.lstm.accumulateWeightGradients(a)
         let numeric = reference.numericGradient(\.generator["lstm.weight_ih"]!) { $0.generatorLoss() }
         let error = GradientCheck.relativeError(gen.parameters.gradient("lstm.weight_ih").array, numeric)
         #expect(error > 100 * GradientCheck.referenceTolerance, "error \(error)")
@@ -165,7 +165,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         let loss = SequenceLikelihood.negativeLogLikelihood(logits: f.g.logits, targets: inputs,
                                                             scale: 1 / Float(f.rows * f.length),
                                                             gradients: f.g.logitGradients)
-        f.generator.backward(f.g, teacherInputs: inputs)
+        f.generator.backwardTeacherForced(f.g)
         #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
         for e in f.generator.parameters.layout.entries {
             let numeric = reference.numericGradient(\.generator[e.name]!) { $0.teacherForcedLoss(symbols) }

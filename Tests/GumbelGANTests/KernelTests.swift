@@ -75,4 +75,13 @@ import Testing
         #expect(wide.matrix.columns(0..<5).array == left)
         #expect(wide.matrix.columns(16..<30).array == right)
     }
+
+    /// `transpose` writes `aᵀ` into a strided block and nothing around it.
+    @Test func transposeIntoAStridedBlock() {
+        let a = Tensor(shape: [3, 2], values: [1, 2, 3, 4, 5, 6])
+        let wide = Tensor(shape: [2, 7], values: Array(repeating: -1, count: 14))
+        transpose(a.matrix, into: wide.matrix.columns(2..<5))
+        #expect(wide.array == [-1, -1, 1, 3, 5, -1, -1,
+                               -1, -1, 2, 4, 6, -1, -1])
+    }
 }

@@ -23,7 +23,7 @@ struct LSTMFixture {
         fillUniform(x, bound: 1, seed: 12, row: 0)
         fillUniform(h0, bound: 0.5, seed: 12, row: 1)
         fillUniform(c0, bound: 0.5, seed: 12, row: 2)
-        a = LSTMActivations(steps: steps, rows: rows, hiddenSize: hiddenSize)
+        a = LSTMActivations(steps: steps, rows: rows, hiddenSize: hiddenSize, inputSize: inputSize)
         w = projection(count: steps * rows * hiddenSize, seed: 13)
     }
 
@@ -53,7 +53,7 @@ struct LSTMFixture {
         f.parameters.zeroGradients()
         let dx = Tensor(zeros: f.x.shape)
         let dhs = f.outputGradients()
-        f.lstm.backward(sequence: f.x, f.a, inputGradients: dx) { f.step($0, of: dhs) }
+        f.lstm.backward(f.a, inputGradients: dx) { f.step($0, of: dhs) }
         let dh0 = Array(f.a.hiddenGradient.values), dc0 = Array(f.a.cellGradient.values)
         expectGradients("LSTM", f.checked(["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) + [
             Checked(name: "inputs", values: f.x, analytic: dx.array),
@@ -69,10 +69,10 @@ struct LSTMFixture {
         let outputs = f.a.outputs.array
         f.parameters.zeroGradients()
         let dx = Tensor(zeros: f.x.shape), dhs = f.outputGradients()
-        f.lstm.backward(sequence: f.x, f.a, inputGradients: dx) { f.step($0, of: dhs) }
+        f.lstm.backward(f.a, inputGradients: dx) { f.step($0, of: dhs) }
         let wholeGradients = Array(f.parameters.gradients.values)
 
-        let b = LSTMActivations(steps: f.steps, rows: f.rows, hiddenSize: f.hiddenSize)
+        let b = LSTMActivations(steps: f.steps, rows: f.rows, hiddenSize: f.hiddenSize, inputSize: f.inputSize)
         b.initialHidden.copy(from: f.h0.matrix)
         b.initialCell.copy(from: f.c0.matrix)
         for t in 0..<f.steps { f.lstm.forwardStep(t, input: f.x[t], b) }
@@ -85,7 +85,7 @@ struct LSTMFixture {
             f.lstm.backwardStep(t, outputGradient: f.step(t, of: dhs), b)
             f.lstm.inputGradient(step: t, b, into: dxStep[t])
         }
-        f.lstm.accumulateWeightGradients(inputs: f.x.matrix, b)
+        f.lstm.accumulateWeightGradients(b)
         for (p, q) in zip(Array(f.parameters.gradients.values), wholeGradients) { #expect(abs(p - q) < 1e-5) }
         for (p, q) in zip(dxStep.array, dx.array) { #expect(abs(p - q) < 1e-6) }
     }
@@ -106,7 +106,7 @@ struct LSTMFixture {
                 if bug == "drops ∂L/∂c through time" { f.a.cellGradient.zero() }
                 if bug == "drops ∂L/∂h through time" { f.a.hiddenGradient.zero() }
             }
-            f.lstm.accumulateWeightGradients(inputs: f.x.matrix, f.a)
+            f.lstm.accumulateWeightGradients(f.a)
             var weightHH = f.parameters.gradient("lstm.weight_hh").array
             if bug == "swaps input and forget gates" {
                 let block = f.hiddenSize * f.hiddenSize

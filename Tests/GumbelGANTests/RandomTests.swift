@@ -17,10 +17,21 @@ import Testing
         #expect([out.0, out.1, out.2, out.3] == [expected.0, expected.1, expected.2, expected.3])
     }
 
+    /// Eight blocks in vector lanes equal the scalar blocks, whatever the counters' bits.
+    @Test func vectorBlocksEqualScalarBlocks() {
+        let key: Philox.Key = (0xDEAD_BEEF, 0x0123_4567)
+        let c0 = SIMD8<UInt32>(0, 1, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFE, 0xFFFF_FFFF, 12345, 0xA5A5_A5A5)
+        let (w0, w1, w2, w3) = Philox.blocks(c0, 0xFFFF_FFFF, 7, 0x8000_0001, key: key)
+        for l in 0..<8 {
+            let b = Philox.block((c0[l], 0xFFFF_FFFF, 7, 0x8000_0001), key: key)
+            #expect([w0[l], w1[l], w2[l], w3[l]] == [b.0, b.1, b.2, b.3], "lane \(l)")
+        }
+    }
+
     @Test func drawsAreAddressedByCoordinates() {
         let random = CounterRandom(seed: 0x1234_5678_9ABC)
         // A run filled from any starting index equals the single draws at those addresses.
-        for (first, count) in [(3, 11), (0, 32), (6, 75), (0x3_FFFF_FFF0, 64)] {
+        for (first, count) in [(3, 11), (0, 32), (6, 75), (1, 1), (29, 3), (0, 72), (5, 200), (0x3_FFFF_FFF0, 64)] {
             var run = [Float](repeating: 0, count: count)
             run.withUnsafeMutableBufferPointer {
                 random.fillUniform($0.baseAddress!, count: count, .generatorGumbel, step: 5, row: 17, from: first)

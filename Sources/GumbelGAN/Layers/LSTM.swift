@@ -16,16 +16,16 @@
 ///     ∂L/∂c = dc ⊙ f     ∂L/∂h = da W_hh     ∂L/∂x = da W_ih
 ///     ∂L/∂W_ih += daᵀ x  ∂L/∂W_hh += daᵀ h   ∂L/∂b_ih = ∂L/∂b_hh += Σ_rows da
 ///
-/// Inputs `x` are row-major (`[rows, I]`, one example per row); states, gates and their
-/// gradients are feature-major (`[H, rows]`, one example per column; see
-/// ``LSTMActivations``), so the products are `a = W_ih xᵀ + W_hh h` and the elementwise
-/// work runs over runs of `rows` values.
+/// Inputs `x` are given row-major (`[rows, I]`, one example per row) and kept transposed;
+/// states, gates and their gradients are feature-major (`[H, rows]`, one example per
+/// column; see ``LSTMActivations``), so the products are `a = W_ih x + W_hh h` on
+/// feature-major operands and the elementwise work runs over runs of `rows` values.
 ///
 /// Two ways to run it over the same ``LSTMActivations``: ``forward(sequence:_:)`` when the
 /// whole input is known in advance (all steps' input projections in one GEMM), and
 /// ``forwardStep(_:input:_:)`` when each input depends on the previous output (the
-/// generator feeding back its own samples). Backward likewise: ``backward(sequence:_:weightGradients:inputGradients:outputGradient:)``
-/// or ``backwardStep(_:outputGradient:_:)`` step by step, then ``accumulateWeightGradients(inputs:_:)`` once.
+/// generator feeding back its own samples). Backward likewise: ``backward(_:weightGradients:inputGradients:outputGradient:)``
+/// or ``backwardStep(_:outputGradient:_:)`` step by step, then ``accumulateWeightGradients(_:)`` once.
 public struct LSTM {
     public let inputSize: Int
     public let hiddenSize: Int
@@ -65,14 +65,16 @@ public struct LSTM {
     /// Runs all steps over `x` of shape `[steps, rows, I]`. The initial state must already be
     /// in `a.initialHidden` and `a.initialCell`.
     public func forward(sequence x: Tensor, _ a: LSTMActivations) {
-        precondition(x.shape == [a.steps, a.rows, inputSize], "LSTM.forward: input \(x.shape)")
-        gemm(weightIH.matrix, .none, x.matrix, .transposed, into: a.allGates)
+        precondition(x.shape == [a.steps, a.rows, inputSize] && a.inputSize == inputSize, "LSTM.forward: input \(x.shape)")
+        transpose(x.matrix, into: a.allInputs)
+        gemm(weightIH.matrix, .none, a.allInputs, .none, into: a.allGates)
         for t in 0..<a.steps { recur(t, a) }
     }
 
     /// Runs step `t` on input `x` of `[rows, I]`, from `h_t`, `c_t` to `h_{t+1}`, `c_{t+1}`.
     public func forwardStep(_ t: Int, input x: Matrix, _ a: LSTMActivations) {
-        gemm(weightIH.matrix, .none, x, .transposed, into: a.gates(t))
+        transpose(x, into: a.input(t))
+        gemm(weightIH.matrix, .none, a.input(t), .none, into: a.gates(t))
         recur(t, a)
     }
 
@@ -112,14 +114,14 @@ public struct LSTM {
     /// Accumulates the weight gradients when `weightGradients`, writes `∂L/∂x` into
     /// `inputGradients` (`[steps, rows, I]`) when given, and leaves `∂L/∂h_0`, `∂L/∂c_0` in
     /// `a.hiddenGradient`, `a.cellGradient`.
-    public func backward(sequence x: Tensor, _ a: LSTMActivations, weightGradients: Bool = true,
+    public func backward(_ a: LSTMActivations, weightGradients: Bool = true,
                          inputGradients: Tensor?, outputGradient: (Int) -> Matrix?) {
         a.hiddenGradient.zero()
         a.cellGradient.zero()
         for t in stride(from: a.steps - 1, through: 0, by: -1) {
             backwardStep(t, outputGradient: outputGradient(t), a)
         }
-        if weightGradients { accumulateWeightGradients(inputs: x.matrix, a) }
+        if weightGradients { accumulateWeightGradients(a) }
         if let dx = inputGradients {
             gemm(a.allGateGradients, .transposed, weightIH.matrix, .none, into: dx.matrix)
         }
@@ -163,12 +165,12 @@ public struct LSTM {
         gemm(a.gateGradients(t), .transposed, weightIH.matrix, .none, into: dx)
     }
 
-    /// After all steps' backward: `∂L/∂W_ih += Σ_t da_t x_t`, `∂L/∂W_hh += Σ_t da_t h_tᵀ`,
-    /// `∂L/∂b_ih`, `∂L/∂b_hh += Σ_t Σ_rows da_t`, each as one product over all steps.
-    /// `inputs` holds `x_0 … x_{T-1}` as one `(steps·rows) × I` matrix.
-    public func accumulateWeightGradients(inputs: Matrix, _ a: LSTMActivations) {
+    /// After all steps' backward: `∂L/∂W_ih += Σ_t da_t x_tᵀ`, `∂L/∂W_hh += Σ_t da_t h_tᵀ`,
+    /// `∂L/∂b_ih`, `∂L/∂b_hh += Σ_t Σ_rows da_t`, each as one product over all steps
+    /// (the inputs as the forward pass kept them).
+    public func accumulateWeightGradients(_ a: LSTMActivations) {
         let da = a.allGateGradients
-        gemm(da, .none, inputs, .none, into: weightIHGradient.matrix, .accumulate)
+        gemm(da, .none, a.allInputs, .transposed, into: weightIHGradient.matrix, .accumulate)
         gemm(da, .none, a.hiddens(0..<a.steps), .transposed, into: weightHHGradient.matrix, .accumulate)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * hiddenSize) { sums in
             let sums = sums.baseAddress!

@@ -17,7 +17,13 @@ public final class LSTMActivations {
     public let steps: Int
     public let rows: Int
     public let hiddenSize: Int
+    public let inputSize: Int
 
+    /// `[I, steps·rows]`: the inputs `x_0 … x_{T−1}`, feature-major like the states (the
+    /// forward pass writes them here from the caller's row-major inputs). The input
+    /// products then read an untransposed operand: with a transposed operand of a few
+    /// columns (a vocabulary of 6) OpenBLAS ran at half the speed, more than the copy costs.
+    public let allInputs: Matrix
     /// `[4H, steps·rows]`: the gate activations `(i, f, g, o)` of each step (the
     /// pre-activations while a step is being computed).
     public let allGates: Matrix
@@ -38,19 +44,22 @@ public final class LSTMActivations {
     public let cellGradient: Matrix
     private let storage: FloatBuffer
 
-    public init(steps: Int, rows: Int, hiddenSize: Int) {
+    public init(steps: Int, rows: Int, hiddenSize: Int, inputSize: Int) {
         self.steps = steps
         self.rows = rows
         self.hiddenSize = hiddenSize
+        self.inputSize = inputSize
         let h = hiddenSize
         let (stepColumns, stateColumns) = (steps * rows, (steps + 1) * rows)
-        let sizes = [4 * h * stepColumns, h * stateColumns, h * stateColumns, h * stepColumns, h * rows, h * rows]
+        let sizes = [inputSize * stepColumns, 4 * h * stepColumns, h * stateColumns, h * stateColumns, h * stepColumns,
+                     h * rows, h * rows]
         storage = FloatBuffer(count: sizes.reduce(0, +))
         var next = storage.pointer
         func take(_ r: Int, _ c: Int) -> Matrix {
             defer { next += r * c }
             return Matrix(next, rows: r, columns: c)
         }
+        allInputs = take(inputSize, stepColumns)
         allGates = take(4 * h, stepColumns)
         allHiddens = take(h, stateColumns)
         allCells = take(h, stateColumns)
@@ -59,6 +68,8 @@ public final class LSTMActivations {
         cellGradient = take(h, rows)
     }
 
+    /// `[I, rows]`: `x_t`.
+    public func input(_ t: Int) -> Matrix { allInputs.columns(t * rows ..< (t + 1) * rows) }
     /// `[4H, rows]`: step `t`'s gates.
     public func gates(_ t: Int) -> Matrix { allGates.columns(t * rows ..< (t + 1) * rows) }
     /// `[4H, rows]`: step `t`'s gate gradients.

@@ -48,7 +48,7 @@ public final class Discriminator {
 
         public init(discriminator d: Discriminator, rows: Int) {
             self.rows = rows
-            lstm = LSTMActivations(steps: d.length, rows: rows, hiddenSize: d.hiddenSize)
+            lstm = LSTMActivations(steps: d.length, rows: rows, hiddenSize: d.hiddenSize, inputSize: d.vocabularySize)
             logitStorage = Tensor(zeros: [2, rows, 1])
             logits = logitStorage[0]
             logitGradients = logitStorage[1]
@@ -76,14 +76,14 @@ public final class Discriminator {
         public static let inputs = Gradients(rawValue: 2)
     }
 
-    /// Backward from `ws.logitGradients` for the `x` of the last ``forward(_:_:)``,
-    /// computing what `gradients` asks for.
-    public func backward(_ x: Tensor, _ ws: Workspace, _ gradients: Gradients) {
+    /// Backward from `ws.logitGradients` through the last ``forward(_:_:)`` with this
+    /// workspace (which keeps its inputs), computing what `gradients` asks for.
+    public func backward(_ ws: Workspace, _ gradients: Gradients) {
         let last = ws.lstm.output(length - 1)
         let parameters = gradients.contains(.parameters)
         if parameters { output.accumulateGradients(input: last, .transposed, outputGradient: ws.logitGradients) }
         output.inputGradient(ws.logitGradients, into: ws.lastHiddenGradient, .transposed)
-        lstm.backward(sequence: x, ws.lstm, weightGradients: parameters,
+        lstm.backward(ws.lstm, weightGradients: parameters,
                       inputGradients: gradients.contains(.inputs) ? ws.inputGradients : nil) { t in
             t == length - 1 ? ws.lastHiddenGradient : nil
         }

@@ -86,7 +86,7 @@ public final class Generator {
         public init(generator g: Generator, rows: Int) {
             self.rows = rows
             let (t, v, h) = (g.length, g.vocabularySize, g.hiddenSize)
-            lstm = LSTMActivations(steps: t - 1, rows: rows, hiddenSize: h)
+            lstm = LSTMActivations(steps: t - 1, rows: rows, hiddenSize: h, inputSize: v)
             gumbel = Tensor(zeros: [t, rows, v])
             logits = Tensor(zeros: [t, rows, v])
             samples = Tensor(zeros: [t, rows, v])
@@ -166,7 +166,7 @@ public final class Generator {
                          estimator: Estimator = .gumbelSoftmax, entropyWeight: Float = 0) {
         precondition(dy.shape == ws.samples.shape, "Generator.backward: gradient \(dy.shape), samples \(ws.samples.shape)")
         let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
-        backwardThroughSteps(ws, inputs: ws.samples) { t in
+        backwardThroughSteps(ws) { t in
             let dLogits = ws.logitGradients[t]
             dLogits.copy(from: dy[t])
             if t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
@@ -193,9 +193,9 @@ public final class Generator {
     }
 
     /// Backward of ``forward(_:teacherInputs:)`` from the logit gradients already in
-    /// `ws.logitGradients`.
-    public func backward(_ ws: Workspace, teacherInputs inputs: Tensor) {
-        backwardThroughSteps(ws, inputs: inputs) { _ in }
+    /// `ws.logitGradients` (the workspace keeps the inputs it read).
+    public func backwardTeacherForced(_ ws: Workspace) {
+        backwardThroughSteps(ws) { _ in }
     }
 
     // MARK: Shared
@@ -203,9 +203,8 @@ public final class Generator {
     /// Visits steps `T−1 … 0`: `logitGradient(t)` completes `ws.logitGradients[t]` (it may
     /// read `ws.feedbackGradient`, the gradient reaching input `t` from step `t + 1`), then
     /// the gradient flows into `h_t` and back through the LSTM step that made it. Weight
-    /// gradients are accumulated once at the end, over all steps, with `inputs` the
-    /// sequence the LSTM read.
-    private func backwardThroughSteps(_ ws: Workspace, inputs: Tensor, _ logitGradient: (Int) -> Void) {
+    /// gradients are accumulated once at the end, over all steps.
+    private func backwardThroughSteps(_ ws: Workspace, _ logitGradient: (Int) -> Void) {
         let a = ws.lstm
         a.hiddenGradient.zero()
         a.cellGradient.zero()
@@ -220,7 +219,7 @@ public final class Generator {
             }
         }
         output.accumulateGradients(input: a.hiddens(0..<length), .transposed, outputGradient: ws.logitGradients.matrix)
-        lstm.accumulateWeightGradients(inputs: inputs.steps(0..<(length - 1)), a)
+        lstm.accumulateWeightGradients(a)
         if let c0 = learnedCell { addRowSums(of: a.cellGradient, to: c0.gradient.base) }
     }
 

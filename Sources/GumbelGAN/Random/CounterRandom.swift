@@ -52,10 +52,14 @@ public struct CounterRandom: Sendable {
     }
 
     /// Fills `count` values with uniform numbers in (0, 1): the draws at indices
-    /// `first ..< first + count`.
+    /// `first ..< first + count`, each ``openUnit(_:)`` of its bits.
     public func fillUniform(_ out: UnsafeMutablePointer<Float>, count: Int,
                             _ stream: RandomStream, step: Int, row: Int, from first: Int = 0) {
-        fillWords(out, count: count, stream, step: step, row: row, from: first) { Self.openUnit($0) }
+        // openUnit with vector lanes: the top 23 bits k as the mantissa of 1 + k·2⁻²³, minus
+        // 1, plus 2⁻²⁴; every step is exact, so the value is (k + ½)·2⁻²³ as in openUnit.
+        fillWords(out, count: count, stream, step: step, row: row, from: first) { bits in
+            unsafeBitCast((bits &>> 9) | 0x3F80_0000, to: Lanes.self) - 1 + 0x1p-24
+        }
     }
 
     /// Fills `count` values with Gumbel(0, 1) noise `-log(-log u)`, `u` uniform in (0, 1)
@@ -79,24 +83,34 @@ public struct CounterRandom: Sendable {
         }
     }
 
-    /// Applies `transform` to the words at indices `first ..< first + count`, computing
-    /// each Philox block once.
+    /// Applies `transform` to the words at indices `first ..< first + count`, eight
+    /// blocks (32 words) at a time; words of those blocks outside the range are dropped.
     @inline(__always)
     private func fillWords(_ out: UnsafeMutablePointer<Float>, count: Int, _ stream: RandomStream,
-                           step: Int, row: Int, from first: Int, _ transform: (UInt32) -> Float) {
-        let k = key
-        var i = 0
-        while i < count {
-            let index = first + i
-            let b = Philox.block(
-                (UInt32(truncatingIfNeeded: index >> 2), UInt32(truncatingIfNeeded: row),
-                 UInt32(truncatingIfNeeded: step), stream.rawValue), key: k)
-            var lane = index & 3
-            while lane < 4 && i < count {
-                out[i] = transform(Philox.word(b, lane))
-                lane += 1
-                i += 1
+                           step: Int, row: Int, from first: Int, _ transform: (SIMD8<UInt32>) -> Lanes) {
+        let (k, end) = (key, first + count)
+        let (c1, c2) = (UInt32(truncatingIfNeeded: row), UInt32(truncatingIfNeeded: step))
+        let lanes = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
+        var block = first >> 2
+        while block * 4 < end {
+            let c0 = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: block)) &+ lanes
+            let (w0, w1, w2, w3) = Philox.blocks(c0, c1, c2, stream.rawValue, key: k)
+            // Writes the q-th run of eight words in index order (blocks 2q and 2q + 1).
+            @inline(__always) func emit(_ q: Int, _ run: SIMD8<UInt32>) {
+                let start = block * 4 + 8 * q   // index of the run's first word
+                guard start < end else { return }
+                let values = transform(run)
+                if start >= first && start + 8 <= end {
+                    UnsafeMutableRawPointer(out + (start - first)).storeBytes(of: values, as: Lanes.self)
+                } else {
+                    for l in max(first - start, 0)..<min(end - start, 8) { out[start + l - first] = values[l] }
+                }
             }
+            emit(0, SIMD8(w0[0], w1[0], w2[0], w3[0], w0[1], w1[1], w2[1], w3[1]))
+            emit(1, SIMD8(w0[2], w1[2], w2[2], w3[2], w0[3], w1[3], w2[3], w3[3]))
+            emit(2, SIMD8(w0[4], w1[4], w2[4], w3[4], w0[5], w1[5], w2[5], w3[5]))
+            emit(3, SIMD8(w0[6], w1[6], w2[6], w3[6], w0[7], w1[7], w2[7], w3[7]))
+            block += 8
         }
     }
 }

@@ -45,6 +45,14 @@ public func gemm(
         beta, c.base, Int32(max(c.stride, 1)))
 }
 
+/// `b = aᵀ` through OpenBLAS's `cblas_somatcopy` (either may be strided).
+public func transpose(_ a: Matrix, into b: Matrix) {
+    precondition(b.rows == a.columns && b.columns == a.rows, "transpose: \(a.rows)×\(a.columns) into \(b.rows)×\(b.columns)")
+    guard a.rows > 0, a.columns > 0 else { return }
+    cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(a.rows), Int32(a.columns), 1, a.base, Int32(max(a.stride, 1)),
+                    b.base, Int32(max(b.stride, 1)))
+}
+
 /// Sets the number of threads OpenBLAS uses in this process (one per rank when ranks
 /// share a machine).
 public func setBLASThreads(_ count: Int) {

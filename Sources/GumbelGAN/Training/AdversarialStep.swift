@@ -122,11 +122,11 @@ public final class AdversarialStep {
         d.forward(packedReal, realWorkspace)
         let realLoss = LogitLoss.real.evaluate(logits: UnsafeBufferPointer(realWorkspace.logits.values),
                                                scale: 1 / Float(realPacks), gradients: realWorkspace.logitGradients.values)
-        d.backward(packedReal, realWorkspace, .parameters)
+        d.backward(realWorkspace, .parameters)
         d.forward(packedFake, fakeWorkspace)
         let fakeLoss = LogitLoss.fake.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
                                                scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
-        d.backward(packedFake, fakeWorkspace, .parameters)
+        d.backward(fakeWorkspace, .parameters)
         let realProbability = sigmoidSum(realWorkspace.logits)
         let fakeProbability = sigmoidSum(fakeWorkspace.logits)
         communicator.allreduceSum(d.parameters.gradients.values)
@@ -137,7 +137,7 @@ public final class AdversarialStep {
         d.forward(packedFake, fakeWorkspace)
         let generatorLoss = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
                                                          scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
-        d.backward(packedFake, fakeWorkspace, .inputs)
+        d.backward(fakeWorkspace, .inputs)
         g.backward(gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
                    entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
         communicator.allreduceSum(g.parameters.gradients.values)

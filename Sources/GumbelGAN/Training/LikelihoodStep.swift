@@ -31,7 +31,7 @@ public final class LikelihoodStep {
         let g = generator
         let nll = score(symbols, random: random, step: step, scale: 1 / Float(globalRows * g.length))
         g.parameters.zeroGradients()
-        g.backward(workspace, teacherInputs: inputs)
+        g.backwardTeacherForced(workspace)
         communicator.allreduceSum(g.parameters.gradients.values)
         optimizer.update(g.parameters, learningRateScale: learningRateScale)
         return nll

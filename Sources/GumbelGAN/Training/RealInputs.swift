@@ -29,21 +29,25 @@ public struct RealInputs: Sendable {
                        random: CounterRandom, step: Int, firstRow: Int) {
         let (length, rows, v) = (x.shape[0], x.shape[1], vocabularySize)
         precondition(x.shape[2] == v && symbols.count == rows * length, "RealInputs.encode: \(symbols.count) symbols into \(x.shape)")
+        // Step t of row r starts at (t·rows + r)·V.
+        let out = x.base
         if encoding == .oneHot {
             x.zero()
-            for r in 0..<rows { for t in 0..<length { x[t][r, Int(symbols[r * length + t])] = 1 } }
+            for r in 0..<rows { for t in 0..<length { out[(t * rows + r) * v + Int(symbols[r * length + t])] = 1 } }
             return
         }
         let onTruth = Foundation.log(truthProbability)
         let offTruth = Foundation.log((1 - truthProbability) / Float(v - 1))
         withUnsafeTemporaryAllocation(of: Float.self, capacity: length * v) { noise in
+            let noise = noise.baseAddress!
             for r in 0..<rows {
                 // One run of T·V draws per row, then spread over the time-major layout.
-                random.fillGumbel(noise.baseAddress!, count: length * v, .realGumbel, step: step, row: firstRow + r)
+                random.fillGumbel(noise, count: length * v, .realGumbel, step: step, row: firstRow + r)
                 for t in 0..<length {
-                    let out = x[t].row(r), g = noise.baseAddress! + t * v
+                    let (o, g) = (out + (t * rows + r) * v, noise + t * v)
                     let truth = Int(symbols[r * length + t])
-                    for j in 0..<v { out[j] = g[j] + (j == truth ? onTruth : offTruth) }
+                    for j in 0..<v { o[j] = g[j] + offTruth }
+                    o[truth] = g[truth] + onTruth
                 }
             }
         }
