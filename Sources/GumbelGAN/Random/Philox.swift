@@ -46,8 +46,9 @@ public enum Philox {
 
     /// Eight blocks at once, one per lane: lane `l` is `block((c0[l], c1, c2, c3), key:)`.
     /// The same rounds in 32-bit vector lanes (exact integer arithmetic, so the words are
-    /// identical to the scalar ones).
-    @inline(__always)
+    /// identical to the scalar ones). Not inlined: inlined, the optimiser mixed the callers'
+    /// word shuffles into the rounds and left half the lanes to scalar code.
+    @inline(never)
     public static func blocks(_ c0: SIMD8<UInt32>, _ c1: UInt32, _ c2: UInt32, _ c3: UInt32,
                               key: Key) -> (SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>) {
         var (x0, x1, x2, x3) = (c0, SIMD8<UInt32>(repeating: c1), SIMD8<UInt32>(repeating: c2), SIMD8<UInt32>(repeating: c3))
