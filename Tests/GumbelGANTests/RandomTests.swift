@@ -54,6 +54,10 @@ import Testing
     @Test func uniformsStayInsideTheOpenInterval() {
         #expect(CounterRandom.openUnit(0) > 0)
         #expect(CounterRandom.openUnit(.max) < 1)
+        // The eight-lane conversion gives the same values, the extremes included.
+        let words = SIMD8<UInt32>(0, .max, 1 << 9, 0x8000_0000, 0x7FFF_FFFF, 511, 0xDEAD_BEEF, 0x0123_4567)
+        let lanes = CounterRandom.openUnit(words)
+        for l in 0..<8 { #expect(lanes[l] == CounterRandom.openUnit(words[l]), "word \(words[l])") }
         for bits: UInt32 in [0, .max] {
             let gumbel = -log(-log(CounterRandom.openUnit(bits)))
             #expect(gumbel.isFinite)

@@ -51,15 +51,20 @@ public struct CounterRandom: Sendable {
         (Float(bits >> 9) + 0.5) * 0x1p-23
     }
 
+    /// ``openUnit(_:)`` of eight words at once: the top 23 bits `k` as the mantissa of
+    /// `1 + k·2⁻²³`, minus 1, plus 2⁻²⁴. Every step is exact, so each lane is
+    /// `(k + ½)·2⁻²³`, the same value (Swift's lane-wise integer-to-float conversion would
+    /// not vectorise).
+    @inline(__always)
+    public static func openUnit(_ bits: SIMD8<UInt32>) -> Lanes {
+        unsafeBitCast((bits &>> 9) | 0x3F80_0000, to: Lanes.self) - 1 + 0x1p-24
+    }
+
     /// Fills `count` values with uniform numbers in (0, 1): the draws at indices
     /// `first ..< first + count`, each ``openUnit(_:)`` of its bits.
     public func fillUniform(_ out: UnsafeMutablePointer<Float>, count: Int,
                             _ stream: RandomStream, step: Int, row: Int, from first: Int = 0) {
-        // openUnit with vector lanes: the top 23 bits k as the mantissa of 1 + k·2⁻²³, minus
-        // 1, plus 2⁻²⁴; every step is exact, so the value is (k + ½)·2⁻²³ as in openUnit.
-        fillWords(out, count: count, stream, step: step, row: row, from: first) { bits in
-            unsafeBitCast((bits &>> 9) | 0x3F80_0000, to: Lanes.self) - 1 + 0x1p-24
-        }
+        fillWords(out, count: count, stream, step: step, row: row, from: first) { Self.openUnit($0) }
     }
 
     /// Fills `count` values with Gumbel(0, 1) noise `-log(-log u)`, `u` uniform in (0, 1)
