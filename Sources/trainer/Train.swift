@@ -45,7 +45,10 @@ struct Train: ParsableCommand {
                 }
                 print("train: resuming \(checkpoint.path) at iteration \(checkpoint.step)")
             } else if root {
-                if dataset.skippedLong > 0 { print("data: left out \(dataset.skippedLong) lines longer than \(dataset.length) (--skip-long)") }
+                if dataset.skippedLong > 0 {
+                    let lines = dataset.skippedLong == 1 ? "1 line" : "\(dataset.skippedLong) lines"
+                    print("data: left out \(lines) longer than \(dataset.length) (--skip-long)")
+                }
                 folder = try reportingErrors { try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset)) }
                 try reportingErrors {
                     try folder!.write(configuration: c)

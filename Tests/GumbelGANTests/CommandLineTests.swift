@@ -51,6 +51,14 @@ extension ExternalProcesses {
             #expect(lines.count == 1 && r.err.contains(fragment), "\(arguments): \(r.err)")
             #expect(!FileManager.default.fileExists(atPath: folder + "/r1") && !FileManager.default.fileExists(atPath: folder + "/r2"))
         }
+        // With --skip-long the too-long lines are left out and counted instead.
+        let oneLong = folder + "/one-long.txt"
+        try "ab\nabcdefgh\nabc\n".write(toFile: oneLong, atomically: true, encoding: .utf8)
+        let skipped = try runTrainer(["train", "--data", oneLong, "--max-length", "4", "--skip-long", "--iterations", "2",
+                                      "--batch", "2", "--generator-batch", "2", "--evaluation-samples", "10",
+                                      "--run-dir", folder + "/r6"])
+        #expect(skipped.status == 0 && skipped.out.contains("data: left out 1 line longer than 4"), "\(skipped.out)\(skipped.err)")
+        #expect(try String(contentsOfFile: folder + "/r6/train.txt", encoding: .utf8) == "ab\nabc\n")
     }
 
     /// A user's file end to end: train, then evaluate and tabulate the run folder.

@@ -143,7 +143,7 @@ public struct LSTM {
             let (cPrev, tanhC) = (cells.row(j), tanhCells.row(j))
             let (dh, dc) = (a.hiddenGradient.row(j), a.cellGradient.row(j))
             if let external = outputGradient?.row(j) { add(external, to: dh, count: a.rows) }
-            @inline(__always) func kernel(_ r: Int, _ w: Int) {
+            forEachVector(a.rows) { r, w in
                 let i = iG.lanes(r, width: w), f = fG.lanes(r, width: w)
                 let g = gG.lanes(r, width: w), o = oG.lanes(r, width: w)
                 let tc = tanhC.lanes(r, width: w), dhj = dh.lanes(r, width: w)
@@ -154,7 +154,6 @@ public struct LSTM {
                 dO.lanes(r, dhj * tc * o * (1 - o), width: w)
                 dc.lanes(r, dcj * f, width: w)
             }
-            forEachVector(a.rows) { r, w in kernel(r, w) }
         }
         gemm(weightHH.matrix, .transposed, da, .none, into: a.hiddenGradient)
     }

@@ -20,7 +20,8 @@ public func softplus(_ x: Float) -> Float {
 /// with `m = max_k s x_k`, so no exponent overflows. The exponentials run over the whole
 /// matrix in one vectorised pass. `y` may be `x`.
 public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
-    precondition(x.rows == y.rows && x.columns == y.columns && y.isContiguous, "softmaxRows: shapes differ")
+    precondition(x.rows == y.rows && x.columns == y.columns, "softmaxRows: shapes differ")
+    precondition(y.isContiguous, "softmaxRows: the output must be contiguous (one vectorised pass over it)")
     let n = x.columns
     for r in 0..<x.rows {
         let xr = x.row(r), yr = y.row(r)

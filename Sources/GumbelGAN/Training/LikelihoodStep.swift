@@ -48,8 +48,7 @@ public final class LikelihoodStep {
     private func score(_ symbols: UnsafeBufferPointer<Int32>, random: CounterRandom, step: Int, scale: Float) -> Double {
         let (g, length, rows) = (generator, generator.length, shard.count)
         precondition(symbols.count == rows * length, "LikelihoodStep: \(symbols.count) symbols for \(rows) × \(length)")
-        inputs.zero()
-        for r in 0..<rows { for t in 0..<length { inputs[t][r, Int(symbols[r * length + t])] = 1 } }
+        RealInputs.writeOneHot(symbols, into: inputs)
         if g.initialState != .zero { g.drawNoise(workspace, random: random, step: step, firstRow: shard.lowerBound) }
         g.forward(workspace, teacherInputs: inputs)
         return SequenceLikelihood.negativeLogLikelihood(logits: workspace.logits, targets: inputs, scale: scale,

@@ -29,13 +29,8 @@ public struct RealInputs: Sendable {
                        random: CounterRandom, step: Int, firstRow: Int) {
         let (length, rows, v) = (x.shape[0], x.shape[1], vocabularySize)
         precondition(x.shape[2] == v && symbols.count == rows * length, "RealInputs.encode: \(symbols.count) symbols into \(x.shape)")
-        // Step t of row r starts at (t·rows + r)·V.
-        let out = x.base
-        if encoding == .oneHot {
-            x.zero()
-            for r in 0..<rows { for t in 0..<length { out[(t * rows + r) * v + Int(symbols[r * length + t])] = 1 } }
-            return
-        }
+        if encoding == .oneHot { return Self.writeOneHot(symbols, into: x) }
+        let out = x.base   // step t of row r starts at (t·rows + r)·V
         let onTruth = Foundation.log(truthProbability)
         let offTruth = Foundation.log((1 - truthProbability) / Float(v - 1))
         withUnsafeTemporaryAllocation(of: Float.self, capacity: length * v) { noise in
@@ -52,5 +47,15 @@ public struct RealInputs: Sendable {
             }
         }
         softmaxRows(x.matrix, into: x.matrix, scale: 1 / tau)
+    }
+
+    /// Writes the one-hot vectors of `symbols` (`rows` sequences of `T` indices, row-major)
+    /// into `x` (`[T, rows, V]`, zero elsewhere).
+    public static func writeOneHot(_ symbols: UnsafeBufferPointer<Int32>, into x: Tensor) {
+        let (length, rows, v) = (x.shape[0], x.shape[1], x.shape[2])
+        precondition(symbols.count == rows * length, "RealInputs.writeOneHot: \(symbols.count) symbols into \(x.shape)")
+        x.zero()
+        let out = x.base   // step t of row r starts at (t·rows + r)·V
+        for r in 0..<rows { for t in 0..<length { out[(t * rows + r) * v + Int(symbols[r * length + t])] = 1 } }
     }
 }
