@@ -9,6 +9,24 @@ struct Trainer: ParsableCommand {
         abstract: "GumbelGAN: GANs for sequences of discrete symbols with the Gumbel-softmax relaxation.",
         subcommands: [Train.self, Sample.self, Evaluate.self, Table.self, Bench.self, MPICheck.self],
         defaultSubcommand: Train.self)
+
+    /// ArgumentParser's own `main` writes a message to stderr one byte per `write`; under
+    /// mpirun, whose daemon forwards each rank's output as it arrives, mpirun's own messages
+    /// then land in the middle of the line. Each message here is one `write`, so it stays whole.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// An error for the user: one line, already saying what to do.

@@ -30,6 +30,28 @@ func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, er
     try runProgram(trainerPath, arguments)
 }
 
+/// Runs the built `trainer` with its stderr on a sequenced-packet socket, which keeps the
+/// boundary of every `write`: returns the text of each write to stderr, in order.
+func trainerErrorWrites(_ arguments: [String]) throws -> [String] {
+    var ends: [Int32] = [0, 0]
+    guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue), 0, &ends) == 0 else { throw POSIXError(.init(rawValue: errno)!) }
+    defer { close(ends[0]) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: trainerPath)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle(fileDescriptor: ends[1], closeOnDealloc: false)
+    do { try process.run() } catch { close(ends[1]); throw error }
+    close(ends[1])
+    var writes: [String] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while case let count = recv(ends[0], &buffer, buffer.count, 0), count > 0 {
+        writes.append(String(decoding: buffer[..<count], as: UTF8.self))
+    }
+    process.waitUntilExit()
+    return writes
+}
+
 extension ExternalProcesses {
 @Suite struct CommandLineTests {
     @Test func badInputsGiveOneLineAndNonZeroStatus() throws {
@@ -59,6 +81,21 @@ extension ExternalProcesses {
                                       "--run-dir", folder + "/r6"])
         #expect(skipped.status == 0 && skipped.out.contains("data: left out 1 line longer than 4"), "\(skipped.out)\(skipped.err)")
         #expect(try String(contentsOfFile: folder + "/r6/train.txt", encoding: .utf8) == "ab\nabc\n")
+    }
+
+    /// Every message to stderr is one `write`: mpirun forwards a rank's output as it comes,
+    /// so a message written piecemeal gets mpirun's own messages in the middle of it.
+    @Test func errorMessagesAreOneWriteEach() throws {
+        let folder = temporaryFolder()
+        let cases: [([String], String)] = [
+            (["train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r1"], "missing.txt: no such file"),
+            (["train", "--bogus"], "Unknown option '--bogus'"),
+        ]
+        for (arguments, fragment) in cases {
+            let writes = try trainerErrorWrites(arguments)
+            #expect(writes.count == 1 && writes[0].hasPrefix("Error: ") && writes[0].contains(fragment) && writes[0].hasSuffix("\n"),
+                    "\(arguments): \(writes.count) writes: \(writes.prefix(5))")
+        }
     }
 
     /// A user's file end to end: train, then evaluate and tabulate the run folder.
