@@ -56,6 +56,7 @@ struct Train: ParsableCommand {
                 }
                 print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder!.path)")
             }
+            if root, let warning = slowBLASKernelsWarning() { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
             job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
                           checkEvery: debug ? 1 : checkEvery, debug: debug, resume: checkpoint,
                           checkpointEvery: checkpointEvery, keep: keep)

@@ -55,4 +55,18 @@ import Testing
         gemm(a.matrix, .none, b.matrix, .none, into: c.matrix)
         #expect(c.array == [0, 0, 0, 0, 0, 0])
     }
+
+    /// The kernel family to ask OpenBLAS for: the newest the processor's flags allow, and
+    /// only when OpenBLAS fell back to one without AVX2.
+    @Test func betterKernelFamilyOnlyWhenOpenBLASChoseAnOldOne() {
+        let avx512: Set<String> = ["sse3", "avx", "avx2", "fma", "avx512f", "avx512bw"]
+        let avx2: Set<String> = ["sse3", "avx", "avx2", "fma"]
+        #expect(betterBLASKernelFamily(chosen: "Prescott", cpuFlags: avx512) == "SkylakeX")
+        #expect(betterBLASKernelFamily(chosen: "Prescott", cpuFlags: avx512.subtracting(["avx512bw"])) == "Haswell")
+        #expect(betterBLASKernelFamily(chosen: "Sandybridge", cpuFlags: avx2) == "Haswell")
+        #expect(betterBLASKernelFamily(chosen: "Prescott", cpuFlags: avx2.subtracting(["fma"])) == nil)
+        #expect(betterBLASKernelFamily(chosen: "Prescott", cpuFlags: ["sse3"]) == nil)
+        for good in ["Haswell", "SkylakeX", "Cooperlake", "Zen"] { #expect(betterBLASKernelFamily(chosen: good, cpuFlags: avx512) == nil) }
+        #expect(!blasKernelFamily.isEmpty)
+    }
 }

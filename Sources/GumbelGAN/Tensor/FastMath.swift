@@ -8,7 +8,7 @@
 public typealias Lanes = SIMD8<Float>
 
 /// `a·b + c` in one rounding (a fused multiply-add instruction where the target has one:
-/// builds for AVX2 processors pass `-target-cpu haswell`, see `launch/setup`).
+/// the package targets AVX2 and FMA where the building machine has them, see `Package.swift`).
 @inline(__always)
 func fma(_ a: Lanes, _ b: Lanes, _ c: Float) -> Lanes { Lanes(repeating: c).addingProduct(a, b) }
 
