@@ -1,7 +1,11 @@
 import Foundation
 
 /// Progress on the terminal: a line rewritten in place when standard output is a
-/// terminal, plain log lines otherwise.
+/// terminal, plain log lines otherwise (each with the rate and the time left).
+///
+/// Open MPI gives every rank a pseudo-terminal as standard output even when mpirun's own
+/// output goes to a file (open-mpi/ompi#7868); that terminal has no size (0 columns), so a
+/// terminal counts only when it reports a width.
 struct Progress {
     let total: Int
     let interactive: Bool
@@ -11,19 +15,24 @@ struct Progress {
     /// `enabled` false (ranks other than 0) draws nothing.
     init(total: Int, enabled: Bool = true) {
         self.total = total
+        var size = winsize()
         interactive = enabled && isatty(STDOUT_FILENO) != 0
+            && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+    }
+
+    /// Iterations per second so far and the time left at that rate, e.g. `335 it/s  ETA 1:02`.
+    func rate(step: Int) -> String {
+        let rate = Double(step) / max(Date().timeIntervalSince(start), 1e-9)
+        return String(format: "%.0f it/s  ETA %@", rate, Self.clock(Double(total - step) / max(rate, 1e-9)))
     }
 
     /// Called every iteration; redraws at most 5 times a second on a terminal.
     mutating func update(step: Int, summary: @autoclosure () -> String) {
         guard interactive, Date().timeIntervalSince(lastDraw) > 0.2 || step == total else { return }
         lastDraw = Date()
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = Double(step) / max(elapsed, 1e-9)
-        let eta = Double(total - step) / max(rate, 1e-9)
         let width = 24, filled = width * step / max(total, 1)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = String(format: "[%@] %d/%d  %@  %.0f it/s  ETA %@", bar, step, total, summary(), rate, Self.clock(eta))
+        let line = "[\(bar)] \(step)/\(total)  \(summary())  \(rate(step: step))"
         FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
     }
 

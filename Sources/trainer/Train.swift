@@ -212,7 +212,7 @@ struct RankJob: @unchecked Sendable {
                 record.evaluation = session.evaluate(count: c.evaluationSamples)
                 progress.log(Train.describe(record.evaluation!, step: step))
             } else if !progress.interactive {
-                progress.log(Train.describe(record))
+                progress.log(Train.describe(record) + "  " + progress.rate(step: step))
             }
             records.append(record)
             try reportingErrors { try folder?.append(record) }

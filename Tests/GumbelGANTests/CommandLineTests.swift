@@ -114,6 +114,9 @@ extension ExternalProcesses {
         let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(metrics.count == 2 && metrics[1].contains("\"evaluation\""))
         #expect(r.out.contains("eval     20"))
+        // Not a terminal: plain log lines, each with the rate and the time left.
+        let stepLine = r.out.split(separator: "\n").first { $0.hasPrefix("step     10") }
+        #expect(stepLine?.contains(" it/s  ETA 0:0") == true && !r.out.contains("\u{1B}["), "\(r.out)")
         let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
         #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
         // Sampling: deterministic for a seed, from a run folder or its model file, to a file.
@@ -202,6 +205,9 @@ extension ExternalProcesses {
         runs.append(("3 simulated", try runTrainer(common + ["--simulate-ranks", "3", "--run-dir", folder + "/sim3"])))
         for ((label, r), name) in zip(runs, ["mpi1", "mpi2", "mpi3", "mpi4", "sim3"]) {
             #expect(r.status == 0, "\(label): \(r.err)")
+            // mpirun gives ranks a size-less pseudo-terminal even when its output is a pipe:
+            // plain log lines, no progress line redrawn in place.
+            #expect(r.out.contains("step     90") && !r.out.contains("\u{1B}["), "\(label): \(r.out)")
             let l = try losses(folder + "/" + name)
             #expect(l.count == reference.count, "\(label)")
             for (a, b) in zip(l, reference) { #expect(abs(a - b) <= 1e-4 * max(abs(b), 1e-3), "\(label): \(a) vs \(b)") }
