@@ -56,7 +56,7 @@ struct Bench: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         guard mpi.rank == 0 else { return }
-        if let warning = slowBLASKernelsWarning() { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
+        warnIfBLASKernelsAreSlow()
         print(String(format: "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
                      mpi.size, h, v, t, b, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024, allreduceShare))
     }

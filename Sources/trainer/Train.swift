@@ -56,7 +56,7 @@ struct Train: ParsableCommand {
                 }
                 print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder!.path)")
             }
-            if root, let warning = slowBLASKernelsWarning() { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
+            if root { warnIfBLASKernelsAreSlow() }
             job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
                           checkEvery: debug ? 1 : checkEvery, debug: debug, resume: checkpoint,
                           checkpointEvery: checkpointEvery, keep: keep)
@@ -69,10 +69,10 @@ struct Train: ParsableCommand {
         if let mpi {
             do { try job.run(communicator: mpi) } catch let stop as Stopped {
                 mpi.finish()
-                if root { FileHandle.standardError.write(Data("\(stop.description)\n".utf8)) }
+                if root { printError(stop.description) }
                 Foundation.exit(StopSignal.status)
             } catch {
-                FileHandle.standardError.write(Data("Error: \(mpi.size > 1 ? "rank \(mpi.rank): " : "")\(error)\n".utf8))
+                printError("Error: \(mpi.size > 1 ? "rank \(mpi.rank): " : "")\(error)")
                 if mpi.size > 1 { mpi.abort(1) }
                 mpi.finish()
                 Foundation.exit(1)
@@ -85,11 +85,11 @@ struct Train: ParsableCommand {
             group.run { rank in
                 do { try job.run(communicator: group.communicator(rank: rank)) } catch let stop as Stopped {
                     if rank == 0 {
-                        FileHandle.standardError.write(Data("\(stop.description)\n".utf8))
+                        printError(stop.description)
                         Foundation.exit(StopSignal.status)
                     }
                 } catch {
-                    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                    printError("Error: \(error)")
                     Foundation.exit(1)
                 }
             }

@@ -20,13 +20,16 @@ struct Trainer: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
-            if !message.isEmpty {
-                let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
-                stream.write(Data((message + "\n").utf8))
-            }
+            if !message.isEmpty { code == .success ? print(message) : printError(message) }
             Foundation.exit(code.rawValue)
         }
     }
+}
+
+/// Writes `text` and a newline to standard error in one `write`, so that under mpirun no
+/// other output lands inside it (see `Trainer.main`).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
 /// An error for the user: one line, already saying what to do.
