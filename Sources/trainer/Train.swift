@@ -17,16 +17,16 @@ struct Train: ParsableCommand {
     @Option(help: "Check every this many iterations that all ranks hold the same parameters (and at the end).") var checkEvery = 1000
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
 
-    /// Under `mpirun` every process runs this; rank 0 alone prints and writes. An error in
-    /// the settings is the same on every rank: all finalise MPI and exit non-zero, rank 0
-    /// saying why. An error during training ends the whole job (MPI_Abort).
+    /// Under `mpirun` every process runs this; rank 0 alone prints and writes. The start-up
+    /// runs in `startupStep`s, so an error on any rank (the same settings error on every
+    /// rank, or rank 0's run folder) stops every rank before training. An error during
+    /// training ends the whole job (MPI_Abort).
     func run() throws {
         setBLASThreads(1)
         let mpi = simulateRanks == 1 ? MPICommunicator.start() : nil
         let ranks = mpi?.size ?? simulateRanks
         let root = (mpi?.rank ?? 0) == 0
-        let job: RankJob
-        do {
+        let (checkpoint, c, dataset) = startupStep(mpi) {
             let checkpoint = try resume.map { try Self.latestCheckpoint($0) }
             let c = try options.configuration(base: checkpoint?.configuration)
             guard checkpointEvery >= 1, keep >= 1 else { throw UserError("--checkpoint-every and --keep must be at least 1") }
@@ -34,42 +34,42 @@ struct Train: ParsableCommand {
             guard mpi == nil || mpi!.size == 1 || simulateRanks == 1 else { throw UserError("--simulate-ranks cannot be used under mpirun") }
             guard checkEvery >= 1 else { throw UserError("--check-every must be at least 1 (got \(checkEvery))") }
             if let problem = c.problem(ranks: ranks) { throw UserError(problem) }
-            let dataset = try reportingErrors { try Dataset.load(c.data, seed: c.seed) }
-            if let mpi { try reportingErrors { try mpi.checkAgreement(on: c, dataset) } }
-            var folder: RunFolder?
-            if root, let checkpoint {
+            return (checkpoint, c, try reportingErrors { try Dataset.load(c.data, seed: c.seed) })
+        }
+        if let mpi { startupStep(mpi) { try reportingErrors { try mpi.checkAgreement(on: c, dataset) } } }
+        let folder: RunFolder? = startupStep(mpi) {
+            guard root else { return nil }
+            let folder: RunFolder
+            if let checkpoint {
                 folder = try reportingErrors { try RunFolder(existing: (checkpoint.path as NSString).deletingLastPathComponent) }
                 try reportingErrors {
-                    try folder!.truncateMetrics(after: checkpoint.step)
-                    try folder!.write(configuration: c)
+                    try folder.truncateMetrics(after: checkpoint.step)
+                    try folder.write(configuration: c)
                 }
                 print("train: resuming \(checkpoint.path) at iteration \(checkpoint.step)")
-            } else if root {
+            } else {
                 if dataset.skippedLong > 0 {
                     let lines = dataset.skippedLong == 1 ? "1 line" : "\(dataset.skippedLong) lines"
                     print("data: left out \(lines) longer than \(dataset.length) (--skip-long)")
                 }
                 folder = try reportingErrors { try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset)) }
                 try reportingErrors {
-                    try folder!.write(configuration: c)
-                    try folder!.write(lines: dataset.strings, to: "train.txt")
+                    try folder.write(configuration: c)
+                    try folder.write(lines: dataset.strings, to: "train.txt")
                 }
-                print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder!.path)")
+                print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)")
             }
-            if root { warnIfBLASKernelsAreSlow() }
-            job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
+            warnIfBLASKernelsAreSlow()
+            return folder
+        }
+        let job = RankJob(configuration: c, dataset: dataset, folder: folder, showSamples: showSamples,
                           checkEvery: debug ? 1 : checkEvery, debug: debug, resume: checkpoint,
                           checkpointEvery: checkpointEvery, keep: keep)
-        } catch {
-            // Every rank meets the same settings error; only rank 0 reports it.
-            mpi?.finish()
-            if root { throw error }
-            Foundation.exit(1)
-        }
         if let mpi {
             do { try job.run(communicator: mpi) } catch let stop as Stopped {
-                mpi.finish()
+                // Reported before finalising, for the same reason as in `startupStep`.
                 if root { printError(stop.description) }
+                mpi.finish()
                 Foundation.exit(StopSignal.status)
             } catch {
                 printError("Error: \(mpi.size > 1 ? "rank \(mpi.rank): " : "")\(error)")

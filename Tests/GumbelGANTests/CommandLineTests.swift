@@ -166,9 +166,11 @@ extension ExternalProcesses {
 }
 
 /// Runs `mpirun` with `ranks` ranks of the built trainer, or with `arguments` as a whole
-/// MPMD command line (`TRAINER` standing for the trainer) when `ranks` is nil.
+/// MPMD command line (`TRAINER` standing for the trainer) when `ranks` is nil. A job that
+/// hangs is ended after two minutes (killed 10 s later if it ignores SIGTERM, as a trainer
+/// does), so a hang fails its test instead of stalling the suite.
 func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    var command = ["mpirun", "--oversubscribe", "-x", "OPENBLAS_NUM_THREADS=1"]
+    var command = ["timeout", "-k", "10", "120", "mpirun", "--oversubscribe", "-x", "OPENBLAS_NUM_THREADS=1"]
     if getuid() == 0 { command.append("--allow-run-as-root") }
     if let ranks { command += ["-np", "\(ranks)", trainerPath] + arguments } else { command += arguments.map { $0 == "TRAINER" ? trainerPath : $0 } }
     return try runProgram("/usr/bin/env", command, environment: ["OMPI_MCA_btl_vader_single_copy_mechanism": "none"])
@@ -223,6 +225,24 @@ extension ExternalProcesses {
         #expect(r.err.contains("the ranks were started with different settings"), "\(r.err)")
         #expect(Date().timeIntervalSince(start) < 30)
         #expect(!FileManager.default.fileExists(atPath: folder + "/a"))
+    }
+
+    /// A start-up error met by one rank alone stops every rank (none goes on to wait in a
+    /// collective for ever): rank 0's run folder already holding files, and a data file
+    /// missing on rank 1 only, which rank 1 reports naming itself.
+    @Test func startupErrorOnOneRankStopsTheJob() throws {
+        let folder = temporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/full", withIntermediateDirectories: true)
+        try "x".write(toFile: folder + "/full/notes.txt", atomically: true, encoding: .utf8)
+        let taken = try runMPI(2, ["train", "--iterations", "5", "--run-dir", folder + "/full"])
+        #expect(taken.status == 1, "\(taken.status)")
+        #expect(taken.err.contains("Error: \(folder)/full: the run folder already holds files"), "\(taken.err)")
+        try "ab\nabc\n".write(toFile: folder + "/data.txt", atomically: true, encoding: .utf8)
+        let missing = try runMPI(nil, ["-np", "1", "TRAINER", "train", "--data", folder + "/data.txt", "--run-dir", folder + "/r", ":",
+                                       "-np", "1", "TRAINER", "train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r"])
+        #expect(missing.status == 1, "\(missing.status)")
+        #expect(missing.err.contains("Error: rank 1: \(folder)/missing.txt: no such file"), "\(missing.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r"))
     }
 }
 }
