@@ -36,6 +36,26 @@ import Testing
         #expect(w.array == y.array)
     }
 
+    /// Softmax runs eight rows at a time and the rest one by one: every row, wherever it
+    /// falls, matches Float64 and gives the same bits as that row alone; the input may be a
+    /// block of columns cut out of a wider matrix.
+    @Test func softmaxRowsAreTheSameWhereverARowFalls() {
+        let (rows, n) = (19, 6)
+        let wide = Tensor(shape: [rows, 10], values: (0..<rows * 10).map { Float(($0 * 37) % 23) / 4 - 2.5 })
+        let x = wide.matrix.columns(2..<2 + n)
+        let y = Tensor(zeros: [rows, n])
+        softmaxRows(x, into: y.matrix, scale: 0.7)
+        for r in 0..<rows {
+            let scaled = (0..<n).map { 0.7 * Double(x[r, $0]) }
+            let top = scaled.max()!
+            let e = scaled.map { Foundation.exp($0 - top) }
+            for j in 0..<n { #expect(abs(Double(y.matrix[r, j]) - e[j] / e.reduce(0, +)) < 1e-6, "row \(r)") }
+            let alone = Tensor(zeros: [1, n])
+            softmaxRows(x.rows(r..<r + 1), into: alone.matrix, scale: 0.7)
+            #expect(alone.array == y.matrix.rows(r..<r + 1).array, "row \(r) alone")
+        }
+    }
+
     @Test func sigmoidAndSoftplusAgreeWithFloat64AtExtremes() {
         let xs: [Float] = [-1000, -88, -20, -1, -1e-3, 0, 1e-3, 1, 20, 88, 1000]
         for x in xs {

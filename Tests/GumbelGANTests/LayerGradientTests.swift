@@ -58,11 +58,12 @@ func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
 @Suite struct GumbelSoftmaxTests {
     @Test(arguments: [Float(0.5), 1, 3])
     func gradients(temperature tau: Float) {
-        let h = Tensor(zeros: [3, 6]), g = Tensor(zeros: [3, 6]), y = Tensor(zeros: [3, 6]), dh = Tensor(zeros: [3, 6])
+        // 11 rows: eight go through the vector path, three one by one.
+        let h = Tensor(zeros: [11, 6]), g = Tensor(zeros: [11, 6]), y = Tensor(zeros: [11, 6]), dh = Tensor(zeros: [11, 6])
         fillUniform(h, bound: 2, seed: 4, row: 0)
         CounterRandom(seed: 5).fillGumbel(g.base, count: g.count, .generatorGumbel, step: 0, row: 0)
-        let w = projection(count: 18, seed: 6)
-        let dy = Tensor(shape: [3, 6], values: w)
+        let w = projection(count: 66, seed: 6)
+        let dy = Tensor(shape: [11, 6], values: w)
         GumbelSoftmax.forward(logits: h.matrix, gumbel: g.matrix, temperature: tau, into: y.matrix)
         GumbelSoftmax.backward(outputGradient: dy.matrix, output: y.matrix, temperature: tau, into: dh.matrix)
         let loss = {
@@ -73,10 +74,28 @@ func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
 
         // Wrong backwards fail: the softmax Jacobian taken as diagonal (no ⟨dy, y⟩ term),
         // and the 1/τ factor forgotten (for τ ≠ 1).
-        let diagonal = (0..<18).map { i in y.base[i] * (w[i]) / tau }
+        let diagonal = (0..<66).map { i in y.base[i] * (w[i]) / tau }
         #expect(!passes(diagonal, values: h, loss: loss))
         if tau != 1 {
             #expect(!passes(dh.array.map { $0 * tau }, values: h, loss: loss))
+        }
+    }
+
+    /// The exact draw `argmax(h + g)` of every row (eight at a time and the rest one by
+    /// one), the first of equal largest scores winning, written `symbolStride` apart.
+    @Test func symbolsAreTheFirstLargestScore() {
+        let (rows, n) = (21, 5)
+        let h = Tensor(shape: [rows, n], values: (0..<rows * n).map { Float(($0 * 7) % 11 / 3) })   // many ties
+        let g = Tensor(zeros: [rows, n]), y = Tensor(zeros: [rows, n])
+        var symbols = [Int32](repeating: -1, count: 2 * rows)
+        symbols.withUnsafeMutableBufferPointer {
+            GumbelSoftmax.forward(logits: h.matrix, gumbel: g.matrix, temperature: 1, into: y.matrix,
+                                  symbols: $0.baseAddress!, symbolStride: 2)
+        }
+        for r in 0..<rows {
+            let scores = (0..<n).map { h.matrix[r, $0] }
+            #expect(symbols[2 * r] == Int32(scores.firstIndex(of: scores.max()!)!), "row \(r): \(scores)")
+            #expect(symbols[2 * r + 1] == -1)
         }
     }
 

@@ -16,15 +16,19 @@ public enum GumbelSoftmax {
         precondition(h.rows == g.rows && h.columns == g.columns && h.rows == y.rows && h.columns == y.columns,
                      "GumbelSoftmax.forward: shapes differ")
         let n = h.columns
-        for r in 0..<h.rows {
-            let (hr, gr, yr) = (h.row(r), g.row(r), y.row(r))
-            var best = 0
+        // Eight rows at a time, one vector per column (see `softmaxRows`); the first largest wins.
+        @inline(__always) func rows(_ r: Int, _ w: Int) {
+            var top = Lanes(repeating: -.infinity), best = SIMD8<Int32>(repeating: 0)
             for j in 0..<n {
-                yr[j] = hr[j] + gr[j]
-                if yr[j] > yr[best] { best = j }
+                let v = h.column(j, rows: r, width: w) + g.column(j, rows: r, width: w)
+                y.setColumn(j, rows: r, v, width: w)
+                let larger = v .> top
+                top.replace(with: v, where: larger)
+                best.replace(with: Int32(j), where: larger)
             }
-            symbols?[r * symbolStride] = Int32(best)
+            if let symbols { for lane in 0..<w { symbols[(r + lane) * symbolStride] = best[lane] } }
         }
+        forEachVector(h.rows, rows)
         softmaxRows(y, into: y, scale: 1 / tau)
     }
 
@@ -34,11 +38,15 @@ public enum GumbelSoftmax {
                      "GumbelSoftmax.backward: shapes differ")
         let n = y.columns
         let inverse = 1 / tau
-        for r in 0..<y.rows {
-            let yr = y.row(r), dyr = dy.row(r), out = dh.row(r)
-            var dot: Float = 0
-            for j in 0..<n { dot += dyr[j] * yr[j] }
-            for j in 0..<n { out[j] = inverse * yr[j] * (dyr[j] - dot) }
+        // Eight rows at a time, one vector per column (see `softmaxRows`).
+        @inline(__always) func rows(_ r: Int, _ w: Int) {
+            var dot = Lanes(repeating: 0)
+            for j in 0..<n { dot += dy.column(j, rows: r, width: w) * y.column(j, rows: r, width: w) }
+            for j in 0..<n {
+                let yj = y.column(j, rows: r, width: w), dyj = dy.column(j, rows: r, width: w)
+                dh.setColumn(j, rows: r, inverse * yj * (dyj - dot), width: w)
+            }
         }
+        forEachVector(y.rows, rows)
     }
 }

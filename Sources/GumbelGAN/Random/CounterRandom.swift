@@ -72,7 +72,8 @@ public struct CounterRandom: Sendable {
     public func fillGumbel(_ out: UnsafeMutablePointer<Float>, count: Int,
                            _ stream: RandomStream, step: Int, row: Int, from first: Int = 0) {
         fillUniform(out, count: count, stream, step: step, row: row, from: first)
-        map(out, into: out, count: count) { -log(-log($0)) }
+        @inline(__always) func gumbel(_ u: Lanes) -> Lanes { -log(-log(u)) }
+        map(out, into: out, count: count, gumbel)
     }
 
     /// Fills `count` values with standard normal numbers (Box–Muller): value `i` uses the

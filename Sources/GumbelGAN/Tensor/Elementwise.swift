@@ -17,28 +17,31 @@ public func softplus(_ x: Float) -> Float {
 }
 
 /// Row-wise `y = softmax(scale · x)` along the last axis: `y_j = e^{s x_j - m} / Σ_k e^{s x_k - m}`
-/// with `m = max_k s x_k`, so no exponent overflows. The exponentials run over the whole
-/// matrix in one vectorised pass. `y` may be `x`.
+/// with `m = max_k s x_k`, so no exponent overflows. `y` may be `x`.
+///
+/// Eight rows at a time, one vector per column: rows are short (one per symbol), so the
+/// lanes run across rows and every step is lane-wise, with the same arithmetic for the
+/// last rows (``forEachVector(_:_:)``) as for any other.
 public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
     precondition(x.rows == y.rows && x.columns == y.columns, "softmaxRows: shapes differ")
-    precondition(y.isContiguous, "softmaxRows: the output must be contiguous (one vectorised pass over it)")
     let n = x.columns
-    for r in 0..<x.rows {
-        let xr = x.row(r), yr = y.row(r)
-        var top = -Float.infinity
-        for j in 0..<n {
-            yr[j] = scale * xr[j]
-            if yr[j] > top { top = yr[j] }
+    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: n) { columns in
+        @inline(__always) func rows(_ r: Int, _ w: Int) {
+            var top = Lanes(repeating: -.infinity)
+            for j in 0..<n {
+                let v = scale * x.column(j, rows: r, width: w)
+                top.replace(with: v, where: v .> top)
+                columns[j] = v
+            }
+            var sum = Lanes(repeating: 0)
+            for j in 0..<n {
+                columns[j] = exp(columns[j] - top)
+                sum += columns[j]
+            }
+            let inverse = 1 / sum
+            for j in 0..<n { y.setColumn(j, rows: r, columns[j] * inverse, width: w) }
         }
-        for j in 0..<n { yr[j] -= top }
-    }
-    map(y.base, into: y.base, count: y.count, exp)
-    for r in 0..<y.rows {
-        let yr = y.row(r)
-        var sum: Float = 0
-        for j in 0..<n { sum += yr[j] }
-        let inverse = 1 / sum
-        for j in 0..<n { yr[j] *= inverse }
+        forEachVector(x.rows, rows)
     }
 }
 

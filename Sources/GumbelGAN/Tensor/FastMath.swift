@@ -78,6 +78,10 @@ public func tanh(_ x: Lanes) -> Lanes { 2 * sigmoid(2 * x) - 1 }
 
 /// `y[i] = f(x[i])` for `i < count`, eight at a time; the last partial group goes through a
 /// padded vector. `y` may be `x`.
+///
+/// Pass a function, or a local function marked `@inline(__always)`, not a closure literal:
+/// `f` is called at two places, so the optimiser keeps a closure out of line and calls it,
+/// with its constants reloaded, for every vector.
 @inline(__always)
 public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
                 _ f: (Lanes) -> Lanes) {
@@ -106,6 +110,10 @@ public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, 
 /// over all lanes and stores lane 0, so a tail value comes out of exactly the same vector
 /// arithmetic as any other (results do not depend on where a row falls in a batch). Only for
 /// lane-wise arithmetic: nothing may combine lanes.
+///
+/// Pass a local function marked `@inline(__always)`, not a closure literal: `body` is
+/// called at two places, so the optimiser keeps a closure out of line, and there the two
+/// widths mix into half-scalar code (the LSTM's backward step ran at half speed so).
 @inline(__always)
 public func forEachVector(_ count: Int, _ body: (_ start: Int, _ width: Int) -> Void) {
     var j = 0

@@ -50,6 +50,23 @@ public struct Matrix {
         nonmutating set { base[i * stride + j] = newValue }
     }
 
+    /// Column `j` of rows `r ..< r + 8` as a vector (`width` 8), or element `(r, j)` in every
+    /// lane (`width` 1), as ``forEachVector(_:_:)`` hands out widths.
+    @inline(__always)
+    public func column(_ j: Int, rows r: Int, width: Int) -> Lanes {
+        let p = base + r * stride + j
+        if width == 1 { return Lanes(repeating: p[0]) }
+        let s = stride
+        return Lanes(p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s])
+    }
+
+    /// Stores `v` into column `j` of rows `r ..< r + 8` (`width` 8), or its lane 0 at `(r, j)`.
+    @inline(__always)
+    public func setColumn(_ j: Int, rows r: Int, _ v: Lanes, width: Int) {
+        let p = base + r * stride + j
+        for lane in 0..<width { p[lane * stride] = v[lane] }
+    }
+
     /// All values in row-major order, as a buffer pointer (no copy); the matrix must be
     /// contiguous.
     public var values: UnsafeMutableBufferPointer<Float> {
