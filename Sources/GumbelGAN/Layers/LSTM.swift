@@ -78,25 +78,29 @@ public struct LSTM {
         recur(t, a)
     }
 
-    /// Adds `W_hh h_t` and the biases to step `t`'s input projection, applies the gates,
-    /// then updates the state one feature at a time. The gates go one pre-activation row at
-    /// a time, in passes of one function each: a short loop body whose vectors the processor
-    /// overlaps, where one pass doing all five functions per vector waited on their chain.
+    /// Adds `W_hh h_t` and the biases to step `t`'s input projection, applies the gates and
+    /// updates the state, one feature at a time over all rows, in two vector passes: the four
+    /// gates, then the state. (In one pass for both, tanh(c') waited on the gates in every
+    /// vector; the processor overlaps the vectors of the shorter passes better.)
     private func recur(_ t: Int, _ a: LSTMActivations) {
         let gates = a.gates(t)
         gemm(weightHH.matrix, .none, a.hidden(t), .none, into: gates, .accumulate)
         let n = hiddenSize
         let bi = biasIH.base, bh = biasHH.base
-        for k in 0..<4 * n {
-            let (row, bias) = (gates.row(k), bi[k] + bh[k])
-            @inline(__always) func squash(_ r: Int, _ w: Int) { row.lanes(r, sigmoid(row.lanes(r, width: w) + bias), width: w) }
-            @inline(__always) func tanhOf(_ r: Int, _ w: Int) { row.lanes(r, tanh(row.lanes(r, width: w) + bias), width: w) }
-            if k / n == 2 { forEachVector(a.rows, tanhOf) } else { forEachVector(a.rows, squash) }
-        }
         let (cPrev, cNext, tanhCells, hNext) = (a.cell(t), a.cell(t + 1), a.cellTanh(t), a.hidden(t + 1))
         for j in 0..<n {
             let (i, f, g, o) = (gates.row(j), gates.row(n + j), gates.row(2 * n + j), gates.row(3 * n + j))
+            let (bI, bF) = (bi[j] + bh[j], bi[n + j] + bh[n + j])
+            let (bG, bO) = (bi[2 * n + j] + bh[2 * n + j], bi[3 * n + j] + bh[3 * n + j])
             let (cp, cn, tc, h) = (cPrev.row(j), cNext.row(j), tanhCells.row(j), hNext.row(j))
+            @inline(__always) func activate(_ r: Int, _ w: Int) {
+                let iv = sigmoid(i.lanes(r, width: w) + bI), fv = sigmoid(f.lanes(r, width: w) + bF)
+                let gv = tanh(g.lanes(r, width: w) + bG), ov = sigmoid(o.lanes(r, width: w) + bO)
+                i.lanes(r, iv, width: w)
+                f.lanes(r, fv, width: w)
+                g.lanes(r, gv, width: w)
+                o.lanes(r, ov, width: w)
+            }
             @inline(__always) func update(_ r: Int, _ w: Int) {
                 let c = f.lanes(r, width: w) * cp.lanes(r, width: w) + i.lanes(r, width: w) * g.lanes(r, width: w)
                 let tcv = tanh(c)
@@ -104,6 +108,7 @@ public struct LSTM {
                 tc.lanes(r, tcv, width: w)
                 h.lanes(r, o.lanes(r, width: w) * tcv, width: w)
             }
+            forEachVector(a.rows, activate)
             forEachVector(a.rows, update)
         }
     }
