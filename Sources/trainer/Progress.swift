@@ -8,21 +8,26 @@ import Foundation
 /// terminal counts only when it reports a width.
 struct Progress {
     let total: Int
+    /// The iterations already done when this process started (a resumed run's checkpoint).
+    let first: Int
     let interactive: Bool
     let start = Date()
     var lastDraw = Date.distantPast
 
-    /// `enabled` false (ranks other than 0) draws nothing.
-    init(total: Int, enabled: Bool = true) {
+    /// Steps `first + 1 … total` are this process's. `enabled` false (ranks other than 0)
+    /// draws nothing.
+    init(total: Int, first: Int = 0, enabled: Bool = true) {
         self.total = total
+        self.first = first
         var size = winsize()
         interactive = enabled && isatty(STDOUT_FILENO) != 0
             && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
     }
 
-    /// Iterations per second so far and the time left at that rate, e.g. `335 it/s  ETA 1:02`.
+    /// Iterations per second so far in this process and the time left at that rate, e.g.
+    /// `335 it/s  ETA 1:02`.
     func rate(step: Int) -> String {
-        let rate = Double(step) / max(Date().timeIntervalSince(start), 1e-9)
+        let rate = Double(step - first) / max(Date().timeIntervalSince(start), 1e-9)
         return String(format: "%.0f it/s  ETA %@", rate, Self.clock(Double(total - step) / max(rate, 1e-9)))
     }
 

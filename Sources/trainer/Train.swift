@@ -166,7 +166,7 @@ struct RankJob: @unchecked Sendable {
         let root = communicator.rank == 0, folder = self.folder
         let session = TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
         if let resume { try reportingErrors { try ModelFile.load(resume.tensors, path: resume.path, into: session) } }
-        var progress = Progress(total: c.iterations, enabled: root)
+        var progress = Progress(total: c.iterations, first: session.completedIterations, enabled: root)
         var interval = IntervalFigures()
         var records: [MetricsRecord] = []
         var lastLogged = ""
@@ -225,8 +225,9 @@ struct RankJob: @unchecked Sendable {
             try folder.write(lines: session.sample(count: showSamples, seed: c.seed ^ 0xF1_6004), to: "samples.txt")
             try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
         }
-        let seconds = Date().timeIntervalSince(progress.start)
-        print(String(format: "train: done in %.1f s (%.2f ms per iteration); wrote %@", seconds, 1000 * seconds / Double(c.iterations), folder.path))
+        let (seconds, iterations) = (Date().timeIntervalSince(progress.start), c.iterations - progress.first)
+        print(String(format: "train: done, %d iterations in %.1f s (%.2f ms each); wrote %@",
+                     iterations, seconds, 1000 * seconds / Double(max(iterations, 1)), folder.path))
     }
 }
 
