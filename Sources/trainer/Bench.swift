@@ -18,6 +18,14 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed iterations (default: 200 paper, 5 large).") var iterations: Int?
     @Option(help: "Untimed iterations first (default: 20 paper, 1 large).") var warmup: Int?
 
+    func validate() throws {
+        for (flag, value) in [("--hidden", hidden), ("--length", length), ("--batch", batch), ("--iterations", iterations)] {
+            if let value, value < 1 { throw ValidationError("\(flag) must be at least 1 (got \(value))") }
+        }
+        if let vocabulary, vocabulary < 2 { throw ValidationError("--vocabulary must be at least 2 (got \(vocabulary))") }
+        if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0 (got \(warmup))") }
+    }
+
     func run() throws {
         setBLASThreads(1)
         let mpi = MPICommunicator.start()
@@ -26,10 +34,6 @@ struct Bench: ParsableCommand {
         let large = size == .large
         let (h, v, t, b) = (hidden ?? (large ? 256 : 10), vocabulary ?? (large ? 32 : 6), length ?? (large ? 60 : 12), batch ?? 200)
         let (timed, untimed) = (iterations ?? (large ? 5 : 200), warmup ?? (large ? 1 : 20))
-        for (flag, value) in [("--hidden", h), ("--length", t), ("--batch", b), ("--iterations", timed)] where value < 1 {
-            throw UserError("\(flag) must be at least 1 (got \(value))")
-        }
-        guard v >= 2 else { throw UserError("--vocabulary must be at least 2 (got \(v))") }
         let generator = Generator(vocabularySize: v, hiddenSize: h, length: t)
         let discriminator = Discriminator(vocabularySize: v, hiddenSize: h, length: t)
         generator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 1)
@@ -39,7 +43,7 @@ struct Bench: ParsableCommand {
                                    estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v), adam: AdamSettings(),
                                    communicator: communicator)
         let random = CounterRandom(seed: 1)
-        var symbols = [Int32](repeating: 0, count: step.realShard.count * t)
+        var symbols = [Int32](repeating: 0, count: step.shards.real.count * t)
         for i in symbols.indices { symbols[i] = Int32(random.bits(.data, step: 0, row: i, index: 0) % UInt32(v)) }
         func iterate(_ i: Int) {
             _ = symbols.withUnsafeBufferPointer {

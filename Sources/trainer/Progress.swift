@@ -14,13 +14,12 @@ struct Progress {
     let start = Date()
     var lastDraw = Date.distantPast
 
-    /// Steps `first + 1 … total` are this process's. `enabled` false (ranks other than 0)
-    /// draws nothing.
-    init(total: Int, first: Int = 0, enabled: Bool = true) {
+    /// Steps `first + 1 … total` are this process's.
+    init(total: Int, first: Int = 0) {
         self.total = total
         self.first = first
         var size = winsize()
-        interactive = enabled && isatty(STDOUT_FILENO) != 0
+        interactive = isatty(STDOUT_FILENO) != 0
             && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
     }
 

@@ -20,8 +20,9 @@ func startupStep<T>(_ mpi: MPICommunicator?, _ body: () throws -> T) -> T {
     case .success(let value):
         if failures[0] == 0 { return value }
     case .failure(let error):
-        status = Trainer.exitCode(for: error).rawValue
-        if rank == 0 { printError(Trainer.fullMessage(for: error)) }
+        let report = Trainer.report(error)
+        status = report.status
+        if rank == 0 { printError(report.message) }
         else if failures[1] == 0 { printError("Error: rank \(rank): \(error)") }
     }
     mpi?.finish()

@@ -10,30 +10,36 @@ struct Trainer: ParsableCommand {
         subcommands: [Train.self, Sample.self, Evaluate.self, Table.self, Bench.self, MPICheck.self],
         defaultSubcommand: Train.self)
 
-    /// ArgumentParser's own `main` writes a message to stderr one byte per `write`; under
-    /// mpirun, whose daemon forwards each rank's output as it arrives, mpirun's own messages
-    /// then land in the middle of the line. Each message here is one `write`, so it stays whole.
+    /// Errors are reported here, once (ArgumentParser's own `main` writes a message to
+    /// stderr a byte per `write`; see `printError`).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if !message.isEmpty { code == .success ? print(message) : printError(message) }
-            Foundation.exit(code.rawValue)
+            let (message, status) = report(error)
+            if !message.isEmpty { status == 0 ? print(message) : printError(message) }
+            Foundation.exit(status)
         }
+    }
+
+    /// The message and exit status of an error: a library or tool error is one line
+    /// prefixed `Error:`; ArgumentParser's own (bad flags, `--help`) are its messages.
+    static func report(_ error: Error) -> (message: String, status: Int32) {
+        if let e = error as? UserFacingError { return ("Error: \(e)", 1) }
+        return (fullMessage(for: error), exitCode(for: error).rawValue)
     }
 }
 
-/// Writes `text` and a newline to standard error in one `write`, so that under mpirun no
-/// other output lands inside it (see `Trainer.main`).
+/// Writes `text` and a newline to standard error in one `write`: under mpirun, whose daemon
+/// forwards each rank's output as it arrives, a message written piecemeal gets mpirun's own
+/// messages in the middle of it.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// An error for the user: one line, already saying what to do.
-struct UserError: Error, CustomStringConvertible {
+/// An error of the tool's own: one line, already saying what to do.
+struct UserError: UserFacingError {
     let description: String
     init(_ description: String) { self.description = description }
 }
@@ -45,12 +51,3 @@ extension Estimator: ExpressibleByArgument {}
 extension RealEncoding: ExpressibleByArgument {}
 extension InitializationScheme: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
-
-/// Runs `body`, turning the library's typed errors into one-line user errors.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as DataError { throw UserError(e.description) }
-    catch let e as RunFolderError { throw UserError(e.description) }
-    catch let e as FileWriteError { throw UserError(e.description) }
-    catch let e as SafeTensorsError { throw UserError(e.description) }
-    catch let e as DistributedError { throw UserError(e.description) }
-}

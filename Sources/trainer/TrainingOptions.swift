@@ -50,8 +50,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Evaluate every this many iterations, and at the end (5000).") var evaluateEvery: Int?
     @Option(help: "Generated strings per evaluation (10000).") var evaluationSamples: Int?
 
-    /// The preset's configuration (or `base`, a resumed run's) with every given flag applied.
-    func configuration(base: TrainingConfiguration? = nil) throws -> TrainingConfiguration {
+    /// The preset's configuration (or `base`, a resumed run's) with every given flag applied,
+    /// validated for `ranks` ranks; a problem names the flags (``flag(for:)``).
+    func configuration(base: TrainingConfiguration? = nil, ranks: Int = 1) throws -> TrainingConfiguration {
         var c = base ?? TrainingConfiguration(preset: preset ?? .paperA, seed: seed ?? 1)
         if base != nil {
             if let preset { c.preset = preset }
@@ -101,29 +102,29 @@ struct TrainingOptions: ParsableArguments {
             if let v = maxLength { grammar.maximumLength = v }
             c.data = .grammar(grammar, size: trainingSize ?? 5000)
         }
-        if let problem = c.problem() { throw UserError(problem) }
-        if let base { try Self.checkResumable(base, c) }
+        do { try c.validate(ranks: ranks) } catch let e as ConfigurationError {
+            throw UserError(e.description(naming: Self.flag(for:)))
+        }
+        if let base, let (key, old, new) = base.firstDifference(from: c, ignoring: TrainingConfiguration.changeableOnResume) {
+            throw UserError("--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change")
+        }
         return c
     }
 
-    /// Settings a resumed run may change; any other must match the checkpoint's.
-    static let changeableOnResume: Set<String> = ["iterations", "logEvery", "evaluateEvery", "evaluationSamples"]
-
-    /// Refuses a resumed configuration that differs from the checkpoint's in a setting that
-    /// shapes the model or its training, naming the first.
-    static func checkResumable(_ old: TrainingConfiguration, _ new: TrainingConfiguration) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        func fields(_ c: TrainingConfiguration) throws -> [String: String] {
-            let object = try JSONSerialization.jsonObject(with: try encoder.encode(c)) as? [String: Any] ?? [:]
-            return object.mapValues { value in
-                (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
-                    .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
-            }
-        }
-        let (a, b) = (try fields(old), try fields(new))
-        for key in Set(a.keys).union(b.keys).sorted() where !changeableOnResume.contains(key) && a[key] != b[key] {
-            throw UserError("--resume: the checkpoint was trained with \(key) = \(a[key] ?? "none"), this run asks for \(b[key] ?? "none"); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change")
+    /// The flag that sets a configuration setting (a `config.json` key).
+    static func flag(for setting: String) -> String {
+        let flags = [
+            "batchSize": "--batch", "generatorBatchSize": "--generator-batch", "hiddenSize": "--hidden",
+            "discriminatorHiddenSize": "--discriminator-hidden", "temperature": "--temperature",
+            "temperature.steps": "--temperature-steps", "inputTemperature": "--input-temperature",
+            "inputTemperature.steps": "--input-temperature-steps", "adam.learningRate": "--learning-rate",
+            "adam.beta1": "--beta1", "adam.beta2": "--beta2", "initialScale": "--init-scale",
+            "data.size": "--training-size", "data.stopProbability": "--stop-probability",
+            "data.maximumDepth": "--max-depth", "data.maximumLength": "--max-length",
+        ]
+        // The others are the key in kebab case: logEvery → --log-every.
+        return flags[setting] ?? "--" + setting.reduce(into: "") { out, ch in
+            out += ch.isUppercase ? "-" + ch.lowercased() : String(ch)
         }
     }
 

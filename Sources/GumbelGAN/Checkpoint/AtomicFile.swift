@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// What can go wrong writing a file. Each description names the file and what to do.
-public enum FileWriteError: Error, Equatable, CustomStringConvertible {
+public enum FileWriteError: UserFacingError, Equatable {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 

@@ -12,7 +12,7 @@ public enum ModelFile {
     /// Writes `session`'s networks to `path`, atomically.
     public static func write(_ session: TrainingSession, to path: String) throws {
         var tensors: [SafeTensors.Entry] = []
-        for (prefix, parameters) in networks(session) {
+        for (prefix, parameters) in session.networks {
             for e in parameters.layout.entries {
                 tensors.append(.init(name: "\(prefix).\(e.name)", shape: e.shape, values: parameters.value(e.name).array))
             }
@@ -25,7 +25,7 @@ public enum ModelFile {
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
             "format_version": formatVersion,
-            "configuration": String(decoding: try encoder.encode(session.configuration), as: UTF8.self),
+            "configuration": String(decoding: session.configuration.json(), as: UTF8.self),
             "step": String(session.completedIterations),
             "vocabulary": String(decoding: try encoder.encode(session.dataset.vocabulary), as: UTF8.self),
             "length": String(session.dataset.length),
@@ -34,14 +34,17 @@ public enum ModelFile {
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
     }
 
-    /// The configuration stored in a model file.
+    /// The configuration stored in a model file, validated like any other: a damaged value
+    /// is reported as a damaged file, naming the setting.
     public static func configuration(of file: SafeTensors, path: String) throws -> TrainingConfiguration {
         guard file.metadata["format_version"] == formatVersion else {
             throw SafeTensorsError.badHeader(path: path, detail: "format_version \(file.metadata["format_version"] ?? "missing"), expected \(formatVersion)")
         }
-        guard let json = file.metadata["configuration"],
-              let c = try? JSONDecoder().decode(TrainingConfiguration.self, from: Data(json.utf8)) else {
+        guard let json = file.metadata["configuration"], let c = TrainingConfiguration(json: Data(json.utf8)) else {
             throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ has no readable configuration")
+        }
+        do { try c.validate() } catch let e as ConfigurationError {
+            throw SafeTensorsError.badHeader(path: path, detail: "its stored configuration is damaged: \(e)")
         }
         return c
     }
@@ -49,7 +52,7 @@ public enum ModelFile {
     /// Copies the tensors of `file` into `session`'s networks, checking every name and shape,
     /// and sets the iteration count.
     public static func load(_ file: SafeTensors, path: String, into session: TrainingSession) throws {
-        for (prefix, parameters) in networks(session) {
+        for (prefix, parameters) in session.networks {
             for e in parameters.layout.entries {
                 let name = "\(prefix).\(e.name)"
                 guard let t = file.tensor(name) else { throw SafeTensorsError.missingTensor(path: path, name: name) }
@@ -76,15 +79,6 @@ public enum ModelFile {
             }
             adam.step = adamStep
         }
-        session.completedIterations = step
-    }
-
-    static func networks(_ session: TrainingSession) -> [(String, Parameters)] {
-        var out = [("generator", session.generator.parameters)]
-        if let d = session.discriminator { out.append(("discriminator", d.parameters)) }
-        if let average = session.averagedGenerator {
-            out.append(("generator_average", Parameters(layout: session.generator.parameters.layout, values: average)))
-        }
-        return out
+        session.restore(completedIterations: step)
     }
 }

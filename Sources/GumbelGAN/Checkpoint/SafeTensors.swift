@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can be wrong with a safetensors file. Each description names the file and the fault.
-public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
+public enum SafeTensorsError: UserFacingError, Equatable {
     case unreadable(path: String, reason: String)
     case truncated(path: String, detail: String)
     case badHeader(path: String, detail: String)

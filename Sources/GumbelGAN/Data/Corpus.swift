@@ -2,7 +2,7 @@ import Foundation
 
 /// What can be wrong with a user's data file. Each description is one line that names the
 /// file, says what is wrong and what to do.
-public enum DataError: Error, Equatable, CustomStringConvertible {
+public enum DataError: UserFacingError, Equatable {
     case missing(path: String)
     case unreadable(path: String, reason: String)
     case empty(path: String)

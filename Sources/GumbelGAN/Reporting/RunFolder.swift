@@ -3,38 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// One line of `metrics.jsonl`: the means over a log interval, and the evaluation when one
-/// was made at this step.
-public struct MetricsRecord: Sendable, Equatable, Codable {
-    public var step: Int
-    public var tau: Float
-    public var lossD: Double?
-    public var lossG: Double?
-    public var dReal: Double?
-    public var dFake: Double?
-    public var nll: Double?
-    /// Seconds since the run started.
-    public var seconds: Double
-    public var evaluation: Evaluation?
-
-    public init(step: Int, tau: Float, seconds: Double) {
-        self.step = step
-        self.tau = tau
-        self.seconds = seconds
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case step, tau, seconds, nll, evaluation
-        case lossD = "loss_d", lossG = "loss_g", dReal = "d_real", dFake = "d_fake"
-    }
-}
-
 /// What can be wrong with a run folder.
-public enum RunFolderError: Error, Equatable, CustomStringConvertible {
+public enum RunFolderError: UserFacingError, Equatable {
     case notEmpty(path: String)
     case cannotCreate(path: String, reason: String)
     case missingFile(path: String)
     case unreadable(path: String, reason: String)
+    case noModel(path: String)
 
     public var description: String {
         switch self {
@@ -42,6 +17,7 @@ public enum RunFolderError: Error, Equatable, CustomStringConvertible {
         case .cannotCreate(let p, let r): return "\(p): cannot create the run folder (\(r)); check the path and permissions"
         case .missingFile(let p): return "\(p): no such file; is this a run folder written by `trainer train`?"
         case .unreadable(let p, let r): return "\(p): cannot be read (\(r))"
+        case .noModel(let p): return "\(p): the run folder holds no checkpoint or model yet; let the run write one (--checkpoint-every)"
         }
     }
 }
@@ -113,17 +89,21 @@ public final class RunFolder {
     }()
 
     public func write(configuration: TrainingConfiguration) throws {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try writeAtomically(try e.encode(configuration) + Data("\n".utf8), to: configurationPath)
+        try writeAtomically(configuration.json(pretty: true) + Data("\n".utf8), to: configurationPath)
     }
 
+    /// The run's `config.json`, validated like any configuration.
     public func readConfiguration() throws -> TrainingConfiguration {
-        do {
-            return try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: configurationPath)))
-        } catch {
-            throw RunFolderError.unreadable(path: configurationPath, reason: "\(error)")
+        guard let data = FileManager.default.contents(atPath: configurationPath) else {
+            throw RunFolderError.unreadable(path: configurationPath, reason: "no such file, or not readable")
         }
+        guard let c = TrainingConfiguration(json: data) else {
+            throw RunFolderError.unreadable(path: configurationPath, reason: "not a configuration written by `trainer train`")
+        }
+        do { try c.validate() } catch let e as ConfigurationError {
+            throw RunFolderError.unreadable(path: configurationPath, reason: "a damaged setting: \(e)")
+        }
+        return c
     }
 
     public func write(lines: [String], to name: String) throws {

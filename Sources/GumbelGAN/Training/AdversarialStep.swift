@@ -1,46 +1,13 @@
-/// The figures of one step of Algorithm 1, as sums over one rank's packs and the global
-/// pack counts, so that ranks can add their figures before taking means.
-public struct StepLosses: Sendable, Equatable {
-    /// `Σ softplus(−a_real)` and `Σ softplus(a_fake)`, before the discriminator's update.
-    public var realLoss: Double
-    public var fakeLoss: Double
-    /// `Σ −a_fake` under the updated discriminator.
-    public var generatorLoss: Double
-    /// `Σ σ(a)` over real and over generated packs, before the discriminator's update.
-    public var realProbabilitySum: Double
-    public var fakeProbabilitySum: Double
-    /// Packs in the global batch.
-    public var realPacks: Int
-    public var fakePacks: Int
-
-    /// `mean softplus(−a_real) + mean softplus(a_fake)` (once the sums are global).
-    public var discriminator: Double { realLoss / Double(realPacks) + fakeLoss / Double(fakePacks) }
-    /// `−mean a_fake`.
-    public var generator: Double { generatorLoss / Double(fakePacks) }
-    /// Mean `σ(a)` over real and over generated packs.
-    public var realProbability: Double { realProbabilitySum / Double(realPacks) }
-    public var fakeProbability: Double { fakeProbabilitySum / Double(fakePacks) }
-
-    /// The sums as a vector (for one allreduce) and back.
-    var sums: [Double] { [realLoss, fakeLoss, generatorLoss, realProbabilitySum, fakeProbabilitySum] }
-    init(sums s: [Double], realPacks: Int, fakePacks: Int) {
-        (realLoss, fakeLoss, generatorLoss, realProbabilitySum, fakeProbabilitySum) = (s[0], s[1], s[2], s[3], s[4])
-        self.realPacks = realPacks
-        self.fakePacks = fakePacks
-    }
-}
-
 /// One iteration of Algorithm 1 on one rank: a discriminator step then a generator step,
 /// each with Adam.
 ///
 ///     D: minimise  mean_real softplus(−a) + mean_fake softplus(a)       (fakes held fixed)
 ///     G: minimise  −mean_fake a                                         (with the updated D)
 ///
-/// Data parallel: the rank takes the rows ``realShard`` and ``fakeShard`` of the global
-/// batch (see ``shard(_:ranks:rank:unit:)``), sums its per-row gradients scaled by one over
-/// the global count, and one allreduce per network gives every rank the gradient of the
-/// whole batch; every rank then applies the same Adam update. Every random number is
-/// addressed by the global row, so no rank needs another's.
+/// Data parallel: the rank takes the rows of its ``BatchShards`` and sums its per-row
+/// gradients scaled by one over the global count; each network's ``DistributedOptimizer``
+/// sums them over the ranks and updates. Every random number is addressed by the global
+/// row, so no rank needs another's.
 ///
 /// With packing `m > 1` (PacGAN, Lin et al. 2018) the discriminator judges `m` examples at
 /// once, all real or all generated: its input at step `t` is the concatenation of the `m`
@@ -53,17 +20,15 @@ public struct StepLosses: Sendable, Equatable {
 public final class AdversarialStep {
     public let generator: Generator
     public let discriminator: Discriminator
-    public let generatorOptimizer: Adam
-    public let discriminatorOptimizer: Adam
-    public let communicator: Communicator
+    public let generatorOptimizer: DistributedOptimizer
+    public let discriminatorOptimizer: DistributedOptimizer
     /// This rank's rows of the global real and generated batches.
-    public let realShard: Range<Int>
-    public let fakeShard: Range<Int>
+    public let shards: BatchShards
     /// Examples per discriminator input.
     public let pack: Int
     public let estimator: Estimator
     public let encoder: RealInputs
-    /// `[T, realShard.count, V]`: this rank's real examples as the discriminator sees them.
+    /// `[T, shards.real.count, V]`: this rank's real examples as the discriminator sees them.
     public let realInputs: Tensor
     let generatorWorkspace: Generator.Workspace
     let realWorkspace: Discriminator.Workspace
@@ -73,28 +38,26 @@ public final class AdversarialStep {
     let packedReal: Tensor, packedFake: Tensor, sampleGradients: Tensor
     let realPacks: Int, fakePacks: Int
 
-    /// `realRows` and `fakeRows` are the global batch sizes, multiples of `pack`;
-    /// `discriminator` must read `pack · V` inputs.
-    public init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
-                estimator: Estimator, encoder: RealInputs, adam: AdamSettings, discriminatorAdam: AdamSettings? = nil,
-                communicator: Communicator = SingleProcess()) {
+    /// `shards` splits the global batches, multiples of `pack`, between the ranks; the
+    /// optimisers synchronise the ranks' gradients. `discriminator` must read `pack · V` inputs.
+    public init(generator: Generator, discriminator: Discriminator, shards: BatchShards, pack: Int = 1,
+                estimator: Estimator, encoder: RealInputs,
+                generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer) {
         let (t, v) = (generator.length, generator.vocabularySize)
         precondition(discriminator.vocabularySize == pack * v && discriminator.length == t,
                      "AdversarialStep: the discriminator must read \(pack) × \(v) inputs over \(t) steps")
-        precondition(pack >= 1 && realRows % pack == 0 && fakeRows % pack == 0,
-                     "AdversarialStep: \(realRows) real and \(fakeRows) generated rows do not split into packs of \(pack)")
+        precondition(pack >= 1 && shards.realRows % pack == 0 && shards.generatedRows % pack == 0,
+                     "AdversarialStep: \(shards.realRows) real and \(shards.generatedRows) generated rows do not split into packs of \(pack)")
         self.generator = generator
         self.discriminator = discriminator
-        self.communicator = communicator
+        self.shards = shards
         self.pack = pack
         self.estimator = estimator
         self.encoder = encoder
-        realShard = shard(realRows, ranks: communicator.size, rank: communicator.rank, unit: pack)
-        fakeShard = shard(fakeRows, ranks: communicator.size, rank: communicator.rank, unit: pack)
-        (realPacks, fakePacks) = (realRows / pack, fakeRows / pack)
-        let (real, fake) = (realShard.count, fakeShard.count)
-        generatorOptimizer = Adam(parameterCount: generator.parameters.count, settings: adam)
-        discriminatorOptimizer = Adam(parameterCount: discriminator.parameters.count, settings: discriminatorAdam ?? adam)
+        self.generatorOptimizer = generatorOptimizer
+        self.discriminatorOptimizer = discriminatorOptimizer
+        (realPacks, fakePacks) = (shards.realRows / pack, shards.generatedRows / pack)
+        let (real, fake) = (shards.real.count, shards.generated.count)
         realInputs = Tensor(zeros: [t, real, v])
         generatorWorkspace = Generator.Workspace(generator: generator, rows: fake)
         realWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: real / pack)
@@ -104,7 +67,21 @@ public final class AdversarialStep {
         sampleGradients = Tensor(fakeWorkspace.inputGradients.storage, shape: [t, fake, v])
     }
 
-    /// Runs iteration `step` on this rank's real examples `realSymbols` (`realShard.count × T`
+    /// One process, its own optimisers with Adam's `adam` settings (`discriminatorAdam` for the
+    /// discriminator when given): for benchmarks and tests.
+    public convenience init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
+                            estimator: Estimator, encoder: RealInputs, adam: AdamSettings, discriminatorAdam: AdamSettings? = nil,
+                            communicator: Communicator = SingleProcess()) {
+        self.init(generator: generator, discriminator: discriminator,
+                  shards: BatchShards(realRows: realRows, generatedRows: fakeRows, unit: pack, communicator: communicator),
+                  pack: pack, estimator: estimator, encoder: encoder,
+                  generatorOptimizer: DistributedOptimizer(parameterCount: generator.parameters.count, settings: adam,
+                                                           communicator: communicator),
+                  discriminatorOptimizer: DistributedOptimizer(parameterCount: discriminator.parameters.count,
+                                                               settings: discriminatorAdam ?? adam, communicator: communicator))
+    }
+
+    /// Runs iteration `step` on this rank's real examples `realSymbols` (`shards.real.count × T`
     /// indices), drawing all noise from `random`, and updates both networks. `tau` is the
     /// generator's temperature, `inputTau` the real inputs'; `learningRateScale` scales both
     /// learning rates; `entropyBonus` λ adds `−λ · mean_{rows,t} H(softmax ℓ_t)` to the
@@ -113,8 +90,8 @@ public final class AdversarialStep {
                     learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom) -> StepLosses {
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
         encoder.encode(realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
-                       firstRow: realShard.lowerBound)
-        g.drawNoise(gws, random: random, step: step, firstRow: fakeShard.lowerBound)
+                       firstRow: shards.real.lowerBound)
+        g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound)
         g.forward(gws, temperature: tau, estimator: estimator)
 
         // Discriminator step.
@@ -129,8 +106,7 @@ public final class AdversarialStep {
         d.backward(fakeWorkspace, .parameters)
         let realProbability = sigmoidSum(realWorkspace.logits)
         let fakeProbability = sigmoidSum(fakeWorkspace.logits)
-        communicator.allreduceSum(d.parameters.gradients.values)
-        discriminatorOptimizer.update(d.parameters, learningRateScale: learningRateScale)
+        discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
 
         // Generator step, through the updated discriminator.
         g.parameters.zeroGradients()
@@ -140,8 +116,7 @@ public final class AdversarialStep {
         d.backward(fakeWorkspace, .inputs)
         g.backward(gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
                    entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
-        communicator.allreduceSum(g.parameters.gradients.values)
-        generatorOptimizer.update(g.parameters, learningRateScale: learningRateScale)
+        generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
 
         return StepLosses(sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
                           realPacks: realPacks, fakePacks: fakePacks)

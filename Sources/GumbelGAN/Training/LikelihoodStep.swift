@@ -1,11 +1,11 @@
 /// One iteration of maximum-likelihood training of the generator with teacher forcing:
 /// minimise the mean over examples and positions (padding included) of
 /// `−log p(s_t | s_0 … s_{t−1})`, with Adam. Data parallel like ``AdversarialStep``: the
-/// rank takes rows ``shard`` of the global batch and one allreduce sums the gradient.
+/// rank takes the real rows of its ``BatchShards`` and its optimiser sums the gradient.
 public final class LikelihoodStep {
     public let generator: Generator
-    public let optimizer: Adam
-    public let communicator: Communicator
+    /// Nil for a step that only scores.
+    public let optimizer: DistributedOptimizer?
     /// Rows of the global batch.
     public let globalRows: Int
     /// This rank's rows of the global batch.
@@ -14,12 +14,12 @@ public final class LikelihoodStep {
     /// `[T, shard.count, V]`: the one-hot examples, fed in and scored.
     let inputs: Tensor
 
-    public init(generator: Generator, rows: Int, adam: AdamSettings, communicator: Communicator = SingleProcess()) {
+    /// Trains (or with no `optimizer`, scores) the real rows of `shards`.
+    public init(generator: Generator, shards: BatchShards, optimizer: DistributedOptimizer?) {
         self.generator = generator
-        self.communicator = communicator
-        globalRows = rows
-        shard = GumbelGAN.shard(rows, ranks: communicator.size, rank: communicator.rank)
-        optimizer = Adam(parameterCount: generator.parameters.count, settings: adam)
+        self.optimizer = optimizer
+        globalRows = shards.realRows
+        shard = shards.real
         workspace = Generator.Workspace(generator: generator, rows: shard.count)
         inputs = Tensor(zeros: [generator.length, shard.count, generator.vocabularySize])
     }
@@ -28,12 +28,12 @@ public final class LikelihoodStep {
     /// summed negative log-likelihood (nats) before the update. `learningRateScale` scales the
     /// learning rate.
     public func run(step: Int, symbols: UnsafeBufferPointer<Int32>, learningRateScale: Float = 1, random: CounterRandom) -> Double {
+        guard let optimizer else { preconditionFailure("LikelihoodStep.run: a scoring step has no optimiser") }
         let g = generator
         let nll = score(symbols, random: random, step: step, scale: 1 / Float(globalRows * g.length))
         g.parameters.zeroGradients()
         g.backwardTeacherForced(workspace)
-        communicator.allreduceSum(g.parameters.gradients.values)
-        optimizer.update(g.parameters, learningRateScale: learningRateScale)
+        optimizer.step(g.parameters, learningRateScale: learningRateScale)
         return nll
     }
 

@@ -1,35 +1,7 @@
-/// What one iteration reports.
-public struct IterationReport: Sendable, Equatable {
-    /// Iterations done, this one included.
-    public var step: Int
-    /// The generator's temperature in this iteration.
-    public var temperature: Float
-    /// Adversarial runs: this rank's loss sums; nil for maximum likelihood.
-    public var adversarial: StepLosses?
-    /// Maximum-likelihood runs: this rank's summed negative log-likelihood (nats); nil otherwise.
-    public var likelihoodSum: Double?
-    /// Maximum-likelihood runs: the symbols of the global batch.
-    public var likelihoodSymbols = 0
-
-    /// The mean negative log-likelihood per symbol (once the sum is global).
-    public var negativeLogLikelihood: Double? { likelihoodSum.map { $0 / Double(likelihoodSymbols) } }
-}
-
-/// What an evaluation reports: the sample metrics and, for a likelihood-trained
-/// generator, the negative log-likelihood per symbol of the training and held-out strings.
-public struct Evaluation: Sendable, Equatable, Codable {
-    public var samples: SampleMetrics
-    public var trainingNLL: Double?
-    public var heldOutNLL: Double?
-
-    private enum CodingKeys: String, CodingKey {
-        case samples, trainingNLL = "train_nll", heldOutNLL = "heldout_nll"
-    }
-}
-
 /// One rank's share of a run: the data, both networks, their optimisers, and the iteration
 /// count. ``iterate()`` runs the next iteration of the configured objective on this rank's
-/// rows of the global batch; with one rank (the default) that is the whole run.
+/// rows of the global batch (its ``shards``); with one rank (the default) that is the whole
+/// run. ``TrainingRun`` runs the iterations on a schedule.
 public final class TrainingSession {
     public let configuration: TrainingConfiguration
     public let dataset: Dataset
@@ -40,15 +12,17 @@ public final class TrainingSession {
     let random: CounterRandom
     let adversarial: AdversarialStep?
     let likelihood: LikelihoodStep?
-    /// This rank's rows of the global batch of real examples.
-    let batchShard: Range<Int>
-    /// `batchShard.count × T`: this iteration's real examples on this rank.
+    /// This rank's rows of the global batches.
+    public let shards: BatchShards
+    /// `shards.real.count × T`: this iteration's real examples on this rank.
     var batch: [Int32]
     /// The moving average of the generator's weights, when configured.
     public let averagedGenerator: FloatBuffer?
 
-    public init(configuration c: TrainingConfiguration, dataset: Dataset, communicator: Communicator = SingleProcess()) {
-        precondition(c.problem() == nil, "TrainingSession: \(c.problem()!)")
+    /// Validates `c` for the communicator's rank count (see ``TrainingConfiguration/validate(ranks:)``),
+    /// then builds and initialises the networks.
+    public init(configuration c: TrainingConfiguration, dataset: Dataset, communicator: Communicator = SingleProcess()) throws {
+        try c.validate(ranks: communicator.size)
         configuration = c
         self.dataset = dataset
         self.communicator = communicator
@@ -56,9 +30,10 @@ public final class TrainingSession {
         let (v, t) = (dataset.vocabulary.count, dataset.length)
         generator = Generator(vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState)
         generator.parameters.initialize(Self.initialization(c, hidden: c.hiddenSize), seed: c.seed)
-        let unit = c.objective == .adversarial ? c.pack : 1
-        batchShard = shard(c.batchSize, ranks: communicator.size, rank: communicator.rank, unit: unit)
-        batch = [Int32](repeating: 0, count: batchShard.count * t)
+        let adversarialRun = c.objective == .adversarial
+        shards = BatchShards(realRows: c.batchSize, generatedRows: adversarialRun ? c.generatorBatchSize : 0,
+                             unit: adversarialRun ? c.pack : 1, communicator: communicator)
+        batch = [Int32](repeating: 0, count: shards.real.count * t)
         if c.generatorAverage > 0 {
             averagedGenerator = FloatBuffer(count: generator.parameters.count)
             averagedGenerator!.copy(from: generator.parameters.values)
@@ -70,17 +45,21 @@ public final class TrainingSession {
             let d = Discriminator(vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t)
             d.parameters.initialize(Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
             discriminator = d
+            let discriminatorAdam = c.discriminatorLearningRate.map { var a = c.adam; a.learningRate = $0; return a } ?? c.adam
             adversarial = AdversarialStep(
-                generator: generator, discriminator: d, realRows: c.batchSize, fakeRows: c.generatorBatchSize, pack: c.pack,
-                estimator: c.estimator,
+                generator: generator, discriminator: d, shards: shards, pack: c.pack, estimator: c.estimator,
                 encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
-                adam: c.adam, discriminatorAdam: c.discriminatorLearningRate.map { var a = c.adam; a.learningRate = $0; return a },
-                communicator: communicator)
+                generatorOptimizer: DistributedOptimizer(parameterCount: generator.parameters.count, settings: c.adam,
+                                                         communicator: communicator),
+                discriminatorOptimizer: DistributedOptimizer(parameterCount: d.parameters.count, settings: discriminatorAdam,
+                                                             communicator: communicator))
             likelihood = nil
         case .maximumLikelihood:
             discriminator = nil
             adversarial = nil
-            likelihood = LikelihoodStep(generator: generator, rows: c.batchSize, adam: c.adam, communicator: communicator)
+            likelihood = LikelihoodStep(generator: generator, shards: shards,
+                                        optimizer: DistributedOptimizer(parameterCount: generator.parameters.count,
+                                                                        settings: c.adam, communicator: communicator))
         }
     }
 
@@ -117,12 +96,28 @@ public final class TrainingSession {
         return report
     }
 
-    /// Each network's optimiser, by network name.
-    var optimizers: [(String, Adam)] {
+    /// Each network's optimiser state, by network name.
+    public var optimizers: [(network: String, adam: Adam)] {
         if let adversarial {
-            return [("generator", adversarial.generatorOptimizer), ("discriminator", adversarial.discriminatorOptimizer)]
+            return [("generator", adversarial.generatorOptimizer.adam), ("discriminator", adversarial.discriminatorOptimizer.adam)]
         }
-        return likelihood.map { [("generator", $0.optimizer)] } ?? []
+        return likelihood?.optimizer.map { [("generator", $0.adam)] } ?? []
+    }
+
+    /// The parameters to save and restore, by prefix: both networks and, when configured,
+    /// the moving average of the generator's weights (`generator_average`).
+    public var networks: [(prefix: String, parameters: Parameters)] {
+        var out = [("generator", generator.parameters)]
+        if let d = discriminator { out.append(("discriminator", d.parameters)) }
+        if let average = averagedGenerator {
+            out.append(("generator_average", Parameters(layout: generator.parameters.layout, values: average)))
+        }
+        return out
+    }
+
+    /// Sets the iteration count of a session restored from a checkpoint.
+    public func restore(completedIterations step: Int) {
+        completedIterations = step
     }
 
     /// Runs `body` with the generator's weights replaced by their moving average (when
@@ -150,7 +145,7 @@ public final class TrainingSession {
     func drawBatch(step: Int) {
         let (n, t) = (dataset.strings.count, dataset.length)
         dataset.symbols.withUnsafeBufferPointer { all in
-            for (k, r) in batchShard.enumerated() {
+            for (k, r) in shards.real.enumerated() {
                 let u = CounterRandom.openUnit(random.bits(.minibatch, step: step, row: r, index: 0))
                 let example = min(Int(u * Float(n)), n - 1)
                 for j in 0..<t { batch[k * t + j] = all[example * t + j] }
@@ -197,7 +192,7 @@ public final class TrainingSession {
     /// the run's, so evaluations of one run are comparable) and, for maximum likelihood,
     /// the NLL of the training set and of 1,000 held-out strings.
     public func evaluate(count: Int) -> Evaluation {
-        let samples = sample(count: count, seed: configuration.seed ^ 0x5EED_E7A1)
+        let samples = sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed))
         let metrics = SampleMetrics.score(samples, training: dataset.strings, reference: dataset.referenceSample(count),
                                           isValid: dataset.isValid)
         var evaluation = Evaluation(samples: metrics)
@@ -217,7 +212,7 @@ public final class TrainingSession {
         var total = 0.0, start = 0, block = 0
         while start < strings.count {
             let chunk = strings[start..<min(start + 500, strings.count)]
-            let scorer = LikelihoodStep(generator: generator, rows: chunk.count, adam: configuration.adam)
+            let scorer = LikelihoodStep(generator: generator, shards: .whole(realRows: chunk.count), optimizer: nil)
             let symbols = chunk.flatMap { dataset.vocabulary.encode($0, length: t) ?? [] }
             precondition(symbols.count == chunk.count * t, "negativeLogLikelihood: a string does not fit the vocabulary or length")
             let mean = symbols.withUnsafeBufferPointer { scorer.negativeLogLikelihood($0, random: random, step: block) }

@@ -21,22 +21,26 @@ import Testing
         #expect(tuned.pack == 8 && tuned.decay == 1 && tuned.generatorAverage == 0.999 && tuned.entropyBonus == 0.05)
         #expect(tuned.batchSize == 400 && tuned.generatorBatchSize == 400 && tuned.temperature == .constant(1))
         #expect(tuned.adam.learningRate == 5e-4 && tuned.discriminatorLearningRate == 1e-3)
-        for p in Preset.allCases { #expect(TrainingConfiguration(preset: p).problem() == nil, "\(p)") }
+        for p in Preset.allCases { #expect(throws: Never.self, "\(p)") { try TrainingConfiguration(preset: p).validate() } }
     }
 
-    @Test func problemsNameTheFlag() {
-        var c = TrainingConfiguration(preset: .paperA)
-        c.batchSize = 0
-        #expect(c.problem()?.contains("--batch") == true)
-        c = TrainingConfiguration(preset: .paperA)
-        c.temperature = .init(.linear, start: 0, end: 1, steps: 10)
-        #expect(c.problem()?.contains("--temperature") == true)
-        c = TrainingConfiguration(preset: .paperA)
-        c.truthProbability = 1
-        #expect(c.problem()?.contains("--truth-probability") == true)
-        c = TrainingConfiguration(preset: .paperA)
-        c.data = .grammar(Grammar(), size: 0)
-        #expect(c.problem()?.contains("--training-size") == true)
+    /// Validation names the setting by its `config.json` key, and a caller can name it its
+    /// own way (the tool: by flag).
+    @Test func problemsNameTheSetting() {
+        func problem(_ change: (inout TrainingConfiguration) -> Void) -> ConfigurationError? {
+            var c = TrainingConfiguration(preset: .paperA)
+            change(&c)
+            do { try c.validate() } catch { return error as? ConfigurationError }
+            return nil
+        }
+        #expect(problem { $0.batchSize = 0 }?.description == "batchSize must be at least 1 (got 0)")
+        #expect(problem { $0.temperature = .init(.linear, start: 0, end: 1, steps: 10) }?.settings == ["temperature"])
+        #expect(problem { $0.truthProbability = 1 }?.settings == ["truthProbability"])
+        #expect(problem { $0.data = .grammar(Grammar(), size: 0) }?.settings == ["data.size"])
+        #expect(problem { $0.adam.learningRate = .infinity }?.settings == ["adam.learningRate"])
+        #expect(problem { $0.pack = 3 }?.description(naming: { "<\($0)>" })
+                == "<batchSize> (200) and <generatorBatchSize> (200) must be multiples of <pack> (3)")
+        #expect(problem { _ in } == nil)
     }
 
     /// Every preset's wiring: a few iterations at small sizes run, report finite figures,
@@ -49,14 +53,14 @@ import Testing
         c.generatorBatchSize = preset == .paperB ? 80 : 16
         c.data = .grammar(Grammar(), size: 100)
         let dataset = try Dataset.load(c.data, seed: c.seed)
-        func run() -> ([IterationReport], [Float]) {
-            let s = TrainingSession(configuration: c, dataset: dataset)
+        func run() throws -> ([IterationReport], [Float]) {
+            let s = try TrainingSession(configuration: c, dataset: dataset)
             let before = Array(s.generator.parameters.values.values)
             let reports = (0..<4).map { _ in s.iterate() }
             #expect(Array(s.generator.parameters.values.values) != before, "\(preset): generator unchanged")
             return (reports, Array(s.generator.parameters.values.values))
         }
-        let (reports, parameters) = run()
+        let (reports, parameters) = try run()
         for r in reports {
             if c.objective == .adversarial {
                 let a = try #require(r.adversarial)
@@ -67,7 +71,7 @@ import Testing
             }
         }
         #expect(reports.map(\.step) == [1, 2, 3, 4])
-        let (again, parametersAgain) = run()
+        let (again, parametersAgain) = try run()
         #expect(again == reports && parametersAgain == parameters, "\(preset): not reproducible")
     }
 
@@ -75,7 +79,7 @@ import Testing
         var c = TrainingConfiguration(preset: .mle, seed: 5)
         c.batchSize = 32
         c.data = .grammar(Grammar(), size: 200)
-        let s = TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
+        let s = try TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
         let before = s.negativeLogLikelihood(s.dataset.strings)
         #expect(abs(before - log(6)) < 0.15, "an untrained model is near uniform: \(before)")
         for _ in 0..<150 { _ = s.iterate() }
@@ -98,7 +102,7 @@ import Testing
         c.generatorAverage = 0.5
         c.data = .grammar(Grammar(), size: 64)
         let dataset = try Dataset.load(c.data, seed: c.seed)
-        let s = TrainingSession(configuration: c, dataset: dataset)
+        let s = try TrainingSession(configuration: c, dataset: dataset)
         var expected = Array(s.generator.parameters.values.values)
         for _ in 0..<3 {
             _ = s.iterate()
@@ -114,7 +118,7 @@ import Testing
         try ModelFile.write(s, to: path)
         let file = try SafeTensors.read(path)
         #expect(file.tensor("generator_average.out.weight")?.values == Array(average[s.generator.parameters.entry("out.weight").offset...].prefix(6 * 32)))
-        let t = TrainingSession(configuration: c, dataset: dataset)
+        let t = try TrainingSession(configuration: c, dataset: dataset)
         try ModelFile.load(file, path: path, into: t)
         #expect(t.sample(count: 30, seed: 4) == fromAverage)
     }

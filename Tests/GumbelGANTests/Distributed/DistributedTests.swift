@@ -2,14 +2,6 @@ import Foundation
 import Testing
 @testable import GumbelGAN
 
-/// Collects values from several threads.
-final class Collected<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Int: T] = [:]
-    func set(_ rank: Int, _ value: T) { lock.withLock { values[rank] = value } }
-    subscript(rank: Int) -> T { lock.withLock { values[rank]! } }
-}
-
 @Suite struct ShardTests {
     @Test func shardsAreContiguousAndEven() {
         #expect((0..<3).map { shard(200, ranks: 3, rank: $0).count } == [67, 67, 66])
@@ -57,64 +49,6 @@ final class Collected<T>: @unchecked Sendable {
     }
 }
 
-@Suite struct ShardedTrainingTests {
-    func configuration(_ preset: Preset) -> TrainingConfiguration {
-        var c = TrainingConfiguration(preset: preset, seed: 7)
-        c.batchSize = 24
-        c.generatorBatchSize = preset == .paperB ? 48 : 24
-        if preset == .tuned { c.pack = 2 }
-        c.initialization = .pytorch
-        c.data = .grammar(Grammar(), size: 100)
-        return c
-    }
-
-    /// Runs `ranks` ranks for `iterations` and returns, per rank, the global figures logged
-    /// at every iteration and the final parameters of both networks.
-    func run(_ c: TrainingConfiguration, ranks: Int, iterations: Int) throws -> Collected<([MetricsRecord], [Float])> {
-        let dataset = try Dataset.load(c.data, seed: c.seed)
-        let group = InProcessGroup(size: ranks)
-        let out = Collected<([MetricsRecord], [Float])>()
-        group.run { rank in
-            let session = TrainingSession(configuration: c, dataset: dataset, communicator: group.communicator(rank: rank))
-            var records: [MetricsRecord] = []
-            for _ in 0..<iterations {
-                var figures = IntervalFigures()
-                let report = session.iterate()
-                _ = figures.add(report)
-                records.append(figures.record(step: report.step, tau: report.temperature, seconds: 0, communicator: session.communicator))
-            }
-            let parameters = Array(session.generator.parameters.values.values) + (session.discriminator.map { Array($0.parameters.values.values) } ?? [])
-            out.set(rank, (records, parameters))
-        }
-        return out
-    }
-
-    func relative(_ a: Double?, _ b: Double?) -> Double {
-        guard let a, let b else { return a == nil && b == nil ? 0 : .infinity }
-        return abs(a - b) / max(abs(b), 1e-3)
-    }
-
-    /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
-    /// replicas.
-    @Test(arguments: [Preset.paperA, .paperB, .tuned, .mle])
-    func shardedRunsMatchOneProcess(preset: Preset) throws {
-        let c = configuration(preset)
-        let single = try run(c, ranks: 1, iterations: 8)[0]
-        for ranks in [2, 3, 4] {
-            let result = try run(c, ranks: ranks, iterations: 8)
-            for rank in 1..<ranks {
-                #expect(result[rank].1 == result[0].1, "\(preset), \(ranks) ranks: rank \(rank)'s parameters differ from rank 0's")
-                #expect(result[rank].0 == result[0].0, "\(preset), \(ranks) ranks: rank \(rank) logged other figures")
-            }
-            for (a, b) in zip(result[0].0, single.0) {
-                for (x, y) in [(a.lossD, b.lossD), (a.lossG, b.lossG), (a.dReal, b.dReal), (a.dFake, b.dFake), (a.nll, b.nll)] {
-                    #expect(relative(x, y) < 1e-4, "\(preset), \(ranks) ranks, step \(a.step): \(String(describing: x)) vs \(String(describing: y))")
-                }
-            }
-        }
-    }
-}
-
 @Suite struct AgreementTests {
     func sessions(_ configurations: [TrainingConfiguration], _ body: @escaping @Sendable (TrainingSession) -> Void) throws {
         let datasets = try configurations.map { try Dataset.load($0.data, seed: $0.seed) }
@@ -123,7 +57,7 @@ final class Collected<T>: @unchecked Sendable {
         for (rank, c) in configurations.enumerated() { jobs.set(rank, (c, datasets[rank])) }
         group.run { rank in
             let (c, d) = jobs[rank]
-            body(TrainingSession(configuration: c, dataset: d, communicator: group.communicator(rank: rank)))
+            body(try! TrainingSession(configuration: c, dataset: d, communicator: group.communicator(rank: rank)))
         }
     }
 
@@ -152,12 +86,15 @@ final class Collected<T>: @unchecked Sendable {
     @Test func differentSettingsOnRanksAreRefused() throws {
         let errors = Collected<Bool>()
         try sessions([small(seed: 3), small(seed: 3), small(seed: 4)]) { s in
-            do { try s.communicator.checkAgreement(on: s.configuration, s.dataset); errors.set(s.communicator.rank, false) } catch {
+            do { try s.configuration.checkAgreement(with: s.dataset, across: s.communicator); errors.set(s.communicator.rank, false) } catch {
                 errors.set(s.communicator.rank, error as? DistributedError == .configurationsDiffer)
             }
         }
         #expect((0..<3).allSatisfy { errors[$0] })
-        #expect(small().problem(ranks: 13)?.contains("--batch 12 is smaller than the 13 ranks") == true)
-        #expect(small().problem(ranks: 12) == nil)
+        #expect(throws: ConfigurationError.self) { try small().validate(ranks: 13) }
+        do { try small().validate(ranks: 13) } catch {
+            #expect((error as? ConfigurationError)?.settings == ["batchSize"] && "\(error)".contains("batchSize 12 is smaller than the 13 ranks"))
+        }
+        #expect(throws: Never.self) { try small().validate(ranks: 12) }
     }
 }

@@ -61,7 +61,7 @@ import Testing
         c.batchSize = 8
         c.generatorBatchSize = 8
         let dataset = try Dataset.load(c.data, seed: c.seed)
-        let a = TrainingSession(configuration: c, dataset: dataset)
+        let a = try TrainingSession(configuration: c, dataset: dataset)
         for _ in 0..<3 { _ = a.iterate() }
         let path = temporaryFolder() + "/model.safetensors"
         try ModelFile.write(a, to: path)
@@ -69,7 +69,7 @@ import Testing
         #expect(file.tensor("generator.lstm.weight_ih")?.shape == [40, 6] && file.tensor("generator.c0")?.shape == [10])
         #expect(file.tensor("discriminator.out.weight")?.shape == [1, 10])
         #expect(try ModelFile.configuration(of: file, path: path) == c)
-        let b = TrainingSession(configuration: c, dataset: dataset)
+        let b = try TrainingSession(configuration: c, dataset: dataset)
         try ModelFile.load(file, path: path, into: b)
         #expect(Array(b.generator.parameters.values.values) == Array(a.generator.parameters.values.values))
         #expect(Array(b.discriminator!.parameters.values.values) == Array(a.discriminator!.parameters.values.values))
@@ -78,7 +78,7 @@ import Testing
         // Another model size: the first tensor that differs is named.
         var other = c
         other.hiddenSize = 12
-        let wrong = TrainingSession(configuration: other, dataset: dataset)
+        let wrong = try TrainingSession(configuration: other, dataset: dataset)
         #expect(throws: SafeTensorsError.badTensor(path: path, name: "generator.lstm.weight_ih", detail: "shape [40, 6], the model needs [48, 6]")) {
             try ModelFile.load(file, path: path, into: wrong)
         }
@@ -90,43 +90,3 @@ import Testing
     }
 }
 
-@Suite struct RunFolderTests {
-    @Test func writesAndReadsBack() throws {
-        let path = temporaryFolder() + "/run"
-        let folder = try RunFolder(creating: path)
-        let c = TrainingConfiguration(preset: .tuned, seed: 77)
-        try folder.write(configuration: c)
-        #expect(try folder.readConfiguration() == c)
-        var r1 = MetricsRecord(step: 100, tau: 1, seconds: 2)
-        (r1.lossD, r1.lossG, r1.dReal, r1.dFake) = (1.3, 0.2, 0.5, 0.4)
-        var r2 = MetricsRecord(step: 200, tau: 1, seconds: 4)
-        r2.nll = 0.7
-        r2.evaluation = Evaluation(samples: SampleMetrics(count: 1, validity: 1, uniqueness: 1, novelty: 0, coverage: 0.5, lengthJS: 0.1, bigramJS: 0.2),
-                                   trainingNLL: 0.5, heldOutNLL: 0.6)
-        try folder.append(r1)
-        try folder.append(r2)
-        #expect(try folder.readMetrics() == [r1, r2])
-        let line = try String(contentsOfFile: folder.metricsPath, encoding: .utf8).split(separator: "\n")[0]
-        for key in ["\"step\":100", "\"tau\":1", "\"loss_d\":1.3", "\"loss_g\":0.2", "\"d_real\":0.5", "\"d_fake\":0.4", "\"seconds\":2"] {
-            #expect(line.contains(key), "\(line) lacks \(key)")
-        }
-        try folder.writePlot([r1, r1], title: "t")
-        let svg = try String(contentsOfFile: path + "/losses.svg", encoding: .utf8)
-        #expect(svg.hasPrefix("<svg") && svg.contains("iteration") && svg.contains("discriminator") && svg.contains("generator"))
-        // A folder that holds files is not reused.
-        #expect(throws: RunFolderError.notEmpty(path: path)) { try RunFolder(creating: path) }
-    }
-
-    @Test func unwritablePlacesFailClearly() throws {
-        let file = temporaryFolder() + "/plain-file"
-        _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
-        #expect(throws: RunFolderError.self) { try RunFolder(creating: file) }
-        #expect(throws: FileWriteError.self) { try writeAtomically(Data("x".utf8), to: file + "/inside/f.txt") }
-        // A failed replacement leaves the old file as it was.
-        let target = temporaryFolder() + "/keep.txt"
-        try writeAtomically(Data("old".utf8), to: target)
-        try FileManager.default.createDirectory(atPath: target + ".dir", withIntermediateDirectories: false)
-        #expect(throws: FileWriteError.self) { try writeAtomically(Data("new".utf8), to: target + ".dir") }
-        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old")
-    }
-}

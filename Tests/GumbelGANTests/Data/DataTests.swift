@@ -2,13 +2,6 @@ import Foundation
 import Testing
 @testable import GumbelGAN
 
-/// A fresh temporary folder for one test.
-func temporaryFolder(_ name: String = #function) -> String {
-    let path = NSTemporaryDirectory() + "gumbelgan-tests-\(getpid())-\(name.filter(\.isLetter))-\(UInt32.random(in: 0...UInt32.max))"
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 @Suite struct GrammarTests {
     @Test func derivesExactlyAlternatingStrings() {
         for s in ["x", "x+x", "x*x-x/x", "x-x-x-x-x-x"] { #expect(Grammar.derives(s), "\(s)") }

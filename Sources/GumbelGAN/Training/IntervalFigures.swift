@@ -1,5 +1,3 @@
-import Foundation
-
 /// The figures of the iterations since the last log line, summed on this rank; at a log
 /// step every rank calls ``record(step:tau:seconds:communicator:)``, which adds the ranks'
 /// sums with one allreduce and returns the global means.
@@ -29,36 +27,26 @@ public struct IntervalFigures: Sendable {
     public func record(step: Int, tau: Float, seconds: Double, communicator: Communicator) -> MetricsRecord {
         var global = sums
         global.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+        return means(of: global, step: step, tau: tau, seconds: seconds)
+    }
+
+    /// The means of this rank's sums alone (for a progress line between log steps).
+    public func localRecord(step: Int, tau: Float) -> MetricsRecord {
+        means(of: sums, step: step, tau: tau, seconds: 0)
+    }
+
+    private func means(of sums: [Double], step: Int, tau: Float, seconds: Double) -> MetricsRecord {
         var r = MetricsRecord(step: step, tau: tau, seconds: seconds)
         let n = Double(max(iterations, 1))
         if adversarial {
             let (real, fake) = (n * Double(realPacks), n * Double(fakePacks))
-            r.lossD = global[0] / real + global[1] / fake
-            r.lossG = global[2] / fake
-            r.dReal = global[3] / real
-            r.dFake = global[4] / fake
+            r.lossD = sums[0] / real + sums[1] / fake
+            r.lossG = sums[2] / fake
+            r.dReal = sums[3] / real
+            r.dFake = sums[4] / fake
         } else {
-            r.nll = global[5] / (n * Double(symbols))
+            r.nll = sums[5] / (n * Double(symbols))
         }
         return r
     }
-
-    /// A short summary from this rank's sums alone (for a progress line).
-    public var summary: String {
-        let n = Double(max(iterations, 1))
-        if adversarial {
-            let lossD = sums[0] / (n * Double(realPacks)) + sums[1] / (n * Double(fakePacks))
-            let lossG = sums[2] / (n * Double(fakePacks))
-            return "loss_d \(format(lossD))  loss_g \(format(lossG))"
-        }
-        return "nll \(format(sums[5] / (n * Double(symbols))))"
-    }
-
-    /// The same summary from a logged (global) record.
-    public static func summary(of r: MetricsRecord) -> String {
-        if let d = r.lossD, let g = r.lossG { return String(format: "loss_d %.3f  loss_g %.3f", d, g) }
-        return r.nll.map { String(format: "nll %.3f", $0) } ?? ""
-    }
-
-    private func format(_ v: Double) -> String { String(format: "%.3f", v) }
 }

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Writes a run's events into its run folder (on rank 0): checkpoints (the newest `keep`
+/// kept), each logged record to `metrics.jsonl`, and at the end the model, `showSamples`
+/// generated strings in `samples.txt` and the losses' plot.
+public final class RunRecorder: TrainingObserver {
+    public let folder: RunFolder
+    public let showSamples: Int
+    public let keep: Int
+    /// The records this process logged (the plot's points).
+    public private(set) var records: [MetricsRecord] = []
+
+    public init(folder: RunFolder, showSamples: Int, keep: Int) {
+        self.folder = folder
+        self.showSamples = showSamples
+        self.keep = keep
+    }
+
+    public func trainingRun(_ run: TrainingRun, didReach event: TrainingEvent) throws {
+        let session = run.session
+        switch event {
+        case .checkpoint(let step):
+            try ModelFile.write(session, to: folder.checkpointPath(step: step))
+            folder.pruneCheckpoints(keep: keep)
+        case .logged(let record):
+            records.append(record)
+            try folder.append(record)
+        case .finished:
+            let c = session.configuration
+            try ModelFile.write(session, to: folder.modelPath)
+            try folder.write(lines: session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed)), to: "samples.txt")
+            try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
+        case .iterated, .stopped:
+            break
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+extension TrainingConfiguration {
+    /// Checks every setting, whatever its source (flags, `config.json`, a checkpoint), before
+    /// anything is allocated; with `ranks`, also that every rank gets at least one pack of
+    /// each batch. Throws the first problem.
+    public func validate(ranks: Int = 1) throws {
+        let positive: [(String, Int)] = [("iterations", iterations), ("batchSize", batchSize),
+                                         ("generatorBatchSize", generatorBatchSize), ("hiddenSize", hiddenSize),
+                                         ("discriminatorHiddenSize", discriminatorHiddenSize), ("logEvery", logEvery),
+                                         ("evaluateEvery", evaluateEvery), ("evaluationSamples", evaluationSamples),
+                                         ("pack", pack)]
+        for (key, value) in positive where value < 1 { throw ConfigurationError([key], "%0 must be at least 1 (got \(value))") }
+        if batchSize % pack != 0 || generatorBatchSize % pack != 0 {
+            throw ConfigurationError(["batchSize", "generatorBatchSize", "pack"],
+                                     "%0 (\(batchSize)) and %1 (\(generatorBatchSize)) must be multiples of %2 (\(pack))")
+        }
+        for (key, schedule) in [("temperature", temperature), ("inputTemperature", inputTemperature)] {
+            if !(schedule.start > 0 && schedule.end > 0 && schedule.start.isFinite && schedule.end.isFinite) {
+                throw ConfigurationError([key], "%0 temperatures must be positive (got \(schedule.start) → \(schedule.end))")
+            }
+            if schedule.kind != .constant && schedule.steps < 1 {
+                throw ConfigurationError([key + ".steps"], "%0 must be at least 1 for a \(schedule.kind.rawValue) schedule (got \(schedule.steps))")
+            }
+        }
+        func require(_ ok: Bool, _ keys: [String], _ message: String) throws {
+            if !ok { throw ConfigurationError(keys, message) }
+        }
+        try require(truthProbability > 0 && truthProbability < 1, ["truthProbability"], "%0 must lie in (0, 1) (got \(truthProbability))")
+        try require(adam.learningRate > 0 && adam.learningRate.isFinite, ["adam.learningRate"], "%0 must be positive and finite (got \(adam.learningRate))")
+        try require(adam.beta1 >= 0 && adam.beta1 < 1 && adam.beta2 >= 0 && adam.beta2 < 1, ["adam.beta1", "adam.beta2"],
+                    "%0 and %1 must lie in [0, 1) (got \(adam.beta1), \(adam.beta2))")
+        if let d = discriminatorLearningRate {
+            try require(d > 0 && d.isFinite, ["discriminatorLearningRate"], "%0 must be positive and finite (got \(d))")
+        }
+        try require(entropyBonus >= 0 && entropyBonus.isFinite, ["entropyBonus"], "%0 must be at least 0 (got \(entropyBonus))")
+        try require(decay >= 0 && decay <= 1, ["decay"], "%0 must lie in [0, 1] (got \(decay))")
+        try require(generatorAverage >= 0 && generatorAverage < 1, ["generatorAverage"], "%0 must lie in [0, 1) (got \(generatorAverage))")
+        try require(initialScale > 0 && initialScale.isFinite, ["initialScale"], "%0 must be positive (got \(initialScale))")
+        if case .grammar(let g, let size) = data {
+            try require(size >= 1, ["data.size"], "%0 must be at least 1 (got \(size))")
+            try require(g.stopProbability > 0 && g.stopProbability <= 1, ["data.stopProbability"], "%0 must lie in (0, 1] (got \(g.stopProbability))")
+            try require(g.maximumDepth >= 0, ["data.maximumDepth"], "%0 must be at least 0 (got \(g.maximumDepth))")
+            try require(g.maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(g.maximumLength))")
+        }
+        if case .file(_, let maximumLength?, _) = data {
+            try require(maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(maximumLength))")
+        }
+        let unit = objective == .adversarial ? pack : 1
+        for (key, rows) in [("batchSize", batchSize), ("generatorBatchSize", generatorBatchSize)]
+        where rows / unit < ranks && (key == "batchSize" || objective == .adversarial) {
+            throw ConfigurationError([key], "%0 \(rows) is smaller than the \(ranks) ranks (in whole packs); raise %0 or use fewer ranks")
+        }
+    }
+}

@@ -1,0 +1,16 @@
+/// What one iteration reports.
+public struct IterationReport: Sendable, Equatable {
+    /// Iterations done, this one included.
+    public var step: Int
+    /// The generator's temperature in this iteration.
+    public var temperature: Float
+    /// Adversarial runs: this rank's loss sums; nil for maximum likelihood.
+    public var adversarial: StepLosses?
+    /// Maximum-likelihood runs: this rank's summed negative log-likelihood (nats); nil otherwise.
+    public var likelihoodSum: Double?
+    /// Maximum-likelihood runs: the symbols of the global batch.
+    public var likelihoodSymbols = 0
+
+    /// The mean negative log-likelihood per symbol (once the sum is global).
+    public var negativeLogLikelihood: Double? { likelihoodSum.map { $0 / Double(likelihoodSymbols) } }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// How a run ended.
+public enum TrainingOutcome: Sendable, Equatable {
+    case finished
+    /// A stop was requested (a signal); the run stopped after `step` with a checkpoint.
+    case stopped(step: Int)
+}
+
+/// A training run on one rank: the session's iterations on their schedule, from the
+/// session's completed iterations to the configured count. The whole procedure is
+/// ``run()``; everything a rank prints or writes is an observer's (``TrainingEvent``).
+///
+/// Every rank of a job runs this with its own session and makes the same collective calls
+/// in the same order, or the job would hang. Per iteration: the two gradient allreduces
+/// inside ``TrainingSession/iterate()``, then one tiny allreduce of two flags (a non-finite
+/// loss, when checked every iteration; a stop request), so that every rank acts on them
+/// after the same iteration. Every `checkReplicasEvery` iterations and at the end, the
+/// replica check; at log steps, the interval's figures. Rank 0 alone evaluates; observers
+/// run on the rank they were given to (a program gives them to rank 0).
+public final class TrainingRun {
+    public let session: TrainingSession
+    public let schedule: TrainingSchedule
+    public let observers: [TrainingObserver]
+    let stopRequested: () -> Bool
+    /// When ``run()`` began (the `seconds` of the metrics records count from here).
+    public private(set) var started = Date()
+
+    /// `stopRequested` is asked after every iteration (a signal handler's flag).
+    public init(session: TrainingSession, schedule: TrainingSchedule = TrainingSchedule(), observers: [TrainingObserver] = [],
+                stopRequested: @escaping () -> Bool = { false }) {
+        self.session = session
+        self.schedule = schedule
+        self.observers = observers
+        self.stopRequested = stopRequested
+    }
+
+    private func report(_ event: TrainingEvent) throws {
+        for observer in observers { try observer.trainingRun(self, didReach: event) }
+    }
+
+    public func run() throws -> TrainingOutcome {
+        let (c, communicator) = (session.configuration, session.communicator)
+        started = Date()
+        var interval = IntervalFigures()
+        var lastLogged: MetricsRecord?
+        var flags = [Double](repeating: 0, count: 2)   // [a rank saw a non-finite loss, a rank was asked to stop]
+        while session.completedIterations < c.iterations {
+            let report = session.iterate()
+            let step = report.step
+            let finite = interval.add(report)
+            flags[0] = schedule.checkLossesEveryIteration && !finite ? 1 : 0
+            flags[1] = stopRequested() ? 1 : 0
+            flags.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+            if flags[0] > 0 { throw DistributedError.notFinite(step: step, what: "a loss") }
+            if step % schedule.checkReplicasEvery == 0 || step == c.iterations { try session.checkReplicas() }
+            try self.report(.iterated(step: step, interval: interval.localRecord(step: step, tau: report.temperature),
+                                      lastLogged: lastLogged))
+
+            let stopping = flags[1] > 0 && step < c.iterations
+            if stopping || step % schedule.checkpointEvery == 0 && step < c.iterations {
+                try session.checkFiniteWeights()
+                try self.report(.checkpoint(step: step))
+                if stopping {
+                    try self.report(.stopped(step: step))
+                    return .stopped(step: step)
+                }
+            }
+
+            let evaluating = step % c.evaluateEvery == 0 || step == c.iterations
+            guard step % c.logEvery == 0 || evaluating else { continue }
+            var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(started),
+                                         communicator: communicator)
+            interval = IntervalFigures()
+            lastLogged = record
+            guard [record.lossD, record.lossG, record.nll].allSatisfy({ $0?.isFinite ?? true }) else {
+                throw DistributedError.notFinite(step: step, what: "a loss")
+            }
+            if evaluating && communicator.rank == 0 { record.evaluation = session.evaluate(count: c.evaluationSamples) }
+            try self.report(.logged(record))
+        }
+        try session.checkFiniteWeights()
+        try report(.finished(step: session.completedIterations))
+        return .finished
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import GumbelGAN
+
+@Suite struct ShardedTrainingTests {
+    func configuration(_ preset: Preset) -> TrainingConfiguration {
+        var c = TrainingConfiguration(preset: preset, seed: 7)
+        c.batchSize = 24
+        c.generatorBatchSize = preset == .paperB ? 48 : 24
+        if preset == .tuned { c.pack = 2 }
+        c.initialization = .pytorch
+        c.data = .grammar(Grammar(), size: 100)
+        return c
+    }
+
+    /// Runs `ranks` ranks of a ``TrainingRun`` for `iterations`, logging every iteration, and
+    /// returns, per rank, the global figures logged (without the time and rank 0's final
+    /// evaluation) and the final parameters of both networks.
+    func run(_ c: TrainingConfiguration, ranks: Int, iterations: Int) throws -> Collected<([MetricsRecord], [Float])> {
+        var c = c
+        (c.iterations, c.logEvery, c.evaluationSamples) = (iterations, 1, 20)
+        let dataset = try Dataset.load(c.data, seed: c.seed)
+        let group = InProcessGroup(size: ranks)
+        let out = Collected<([MetricsRecord], [Float])>()
+        group.run { [c] rank in
+            let session = try! TrainingSession(configuration: c, dataset: dataset, communicator: group.communicator(rank: rank))
+            let log = EventLog()
+            #expect(try! TrainingRun(session: session, schedule: TrainingSchedule(checkReplicasEvery: 1), observers: [log]).run() == .finished)
+            let records = log.records.map { r in var r = r; (r.seconds, r.evaluation) = (0, nil); return r }
+            let parameters = Array(session.generator.parameters.values.values) + (session.discriminator.map { Array($0.parameters.values.values) } ?? [])
+            out.set(rank, (records, parameters))
+        }
+        return out
+    }
+
+    func relative(_ a: Double?, _ b: Double?) -> Double {
+        guard let a, let b else { return a == nil && b == nil ? 0 : .infinity }
+        return abs(a - b) / max(abs(b), 1e-3)
+    }
+
+    /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
+    /// replicas.
+    @Test(arguments: [Preset.paperA, .paperB, .tuned, .mle])
+    func shardedRunsMatchOneProcess(preset: Preset) throws {
+        let c = configuration(preset)
+        let single = try run(c, ranks: 1, iterations: 8)[0]
+        for ranks in [2, 3, 4] {
+            let result = try run(c, ranks: ranks, iterations: 8)
+            for rank in 1..<ranks {
+                #expect(result[rank].1 == result[0].1, "\(preset), \(ranks) ranks: rank \(rank)'s parameters differ from rank 0's")
+                #expect(result[rank].0 == result[0].0, "\(preset), \(ranks) ranks: rank \(rank) logged other figures")
+            }
+            for (a, b) in zip(result[0].0, single.0) {
+                for (x, y) in [(a.lossD, b.lossD), (a.lossG, b.lossG), (a.dReal, b.dReal), (a.dFake, b.dFake), (a.nll, b.nll)] {
+                    #expect(relative(x, y) < 1e-4, "\(preset), \(ranks) ranks, step \(a.step): \(String(describing: x)) vs \(String(describing: y))")
+                }
+            }
+        }
+    }
+}
