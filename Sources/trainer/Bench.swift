@@ -6,7 +6,9 @@ import GumbelGAN
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time one process's training iteration: seconds per iteration, GFLOP/s and peak memory.",
-        discussion: "Sizes: --size paper (state 10, 6 symbols, length 12, batch 200) or large (256, 32, 60, 200), or set each. launch/bench runs both beside the PyTorch peer.")
+        discussion:
+            "Sizes: --size paper (state 10, 6 symbols, length 12, batch 200) or large (256, 32, 60, 200), or set each. launch/bench runs both beside the PyTorch peer."
+    )
 
     enum Size: String, ExpressibleByArgument { case paper, large }
 
@@ -39,9 +41,10 @@ struct Bench: ParsableCommand {
         generator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 1)
         discriminator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 2)
         guard b >= mpi.size else { throw UserError("--batch \(b) is smaller than the \(mpi.size) ranks") }
-        let step = AdversarialStep(generator: generator, discriminator: discriminator, realRows: b, fakeRows: b,
-                                   estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v), adam: AdamSettings(),
-                                   communicator: communicator)
+        let step = AdversarialStep(
+            generator: generator, discriminator: discriminator, realRows: b, fakeRows: b,
+            estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v), adam: AdamSettings(),
+            communicator: communicator)
         let random = CounterRandom(seed: 1)
         var symbols = [Int32](repeating: 0, count: step.shards.real.count * t)
         for i in symbols.indices { symbols[i] = Int32(random.bits(.data, step: 0, row: i, index: 0) % UInt32(v)) }
@@ -61,25 +64,10 @@ struct Bench: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         guard mpi.rank == 0 else { return }
         warnIfBLASKernelsAreSlow()
-        print(String(format: "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
-                     mpi.size, h, v, t, b, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024, allreduceShare))
+        print(
+            String(
+                format:
+                    "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
+                mpi.size, h, v, t, b, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024, allreduceShare))
     }
-}
-
-/// Passes collectives through and adds up the seconds spent in them (on this rank).
-final class TimedCommunicator: Communicator {
-    let inner: Communicator
-    var seconds = 0.0
-    init(_ inner: Communicator) { self.inner = inner }
-    var rank: Int { inner.rank }
-    var size: Int { inner.size }
-    private func timed(_ body: () -> Void) {
-        let start = Date()
-        body()
-        seconds += Date().timeIntervalSince(start)
-    }
-    func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) { timed { inner.allreduceSum(values) } }
-    func allreduceSum(_ values: UnsafeMutableBufferPointer<Double>) { timed { inner.allreduceSum(values) } }
-    func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) { timed { inner.broadcast(values, root: root) } }
-    func barrier() { timed { inner.barrier() } }
 }

@@ -6,8 +6,9 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a trained model: validity, uniqueness, novelty, coverage, JS distances (and NLL for mle).")
 
-    @Option(name: [.customLong("run"), .customLong("checkpoint")],
-            help: "A run folder (its newest model or checkpoint), or a model or checkpoint file.")
+    @Option(
+        name: [.customLong("run"), .customLong("checkpoint")],
+        help: "A run folder (its newest model or checkpoint), or a model or checkpoint file.")
     var model: String
     @Option(help: "Generated strings to score (default: the run's --evaluation-samples).") var samples: Int?
 
@@ -18,7 +19,9 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         setBLASThreads(1)
         let session = try StoredModel.locate(model).session()
-        print(MetricsText.line(session.evaluate(count: samples ?? session.configuration.evaluationSamples),
-                               step: session.completedIterations))
+        print(
+            MetricsText.line(
+                session.evaluate(count: samples ?? session.configuration.evaluationSamples),
+                step: session.completedIterations))
     }
 }

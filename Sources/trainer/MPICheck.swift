@@ -20,9 +20,11 @@ struct MPICheck: ParsableCommand {
         broadcast.withUnsafeMutableBufferPointer { mpi.broadcast($0, root: size - 1) }
         mpi.barrier()
         let n = Float(size)
-        let expected = (floats: [n * (n + 1) / 2, 0.5 * n, 0.25 * n * (n - 1) / 2],
-                        doubles: [Double(size * (size - 1)) / 2 + 0.125 * Double(size)],
-                        broadcast: [Float((size - 1) * 10), -Float(size - 1)])
+        let expected = (
+            floats: [n * (n + 1) / 2, 0.5 * n, 0.25 * n * (n - 1) / 2],
+            doubles: [Double(size * (size - 1)) / 2 + 0.125 * Double(size)],
+            broadcast: [Float((size - 1) * 10), -Float(size - 1)]
+        )
         let ok = floats == expected.floats && doubles == expected.doubles && broadcast == expected.broadcast
         print("mpi-check rank \(rank) of \(size): allreduce \(floats) \(doubles) broadcast \(broadcast) \(ok ? "ok" : "WRONG")")
         mpi.finish()

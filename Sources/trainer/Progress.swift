@@ -19,7 +19,8 @@ struct Progress {
         self.total = total
         self.first = first
         var size = winsize()
-        interactive = isatty(STDOUT_FILENO) != 0
+        interactive =
+            isatty(STDOUT_FILENO) != 0
             && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
     }
 

@@ -6,8 +6,9 @@ struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate strings from a trained model: exact categorical draws, the same for a seed.")
 
-    @Option(name: [.customLong("run"), .customLong("checkpoint")],
-            help: "A run folder (its newest model or checkpoint), or a model or checkpoint file. (--checkpoint is the old name.)")
+    @Option(
+        name: [.customLong("run"), .customLong("checkpoint")],
+        help: "A run folder (its newest model or checkpoint), or a model or checkpoint file. (--checkpoint is the old name.)")
     var model: String
     @Option(help: "Strings to generate.") var count = 10
     @Option(help: "Seed of the draws.") var seed: UInt64 = 1

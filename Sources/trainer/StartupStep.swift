@@ -22,13 +22,12 @@ func startupStep<T>(_ mpi: MPICommunicator?, _ body: () throws -> T) -> T {
     case .failure(let error):
         let report = Trainer.report(error)
         status = report.status
-        if rank == 0 { printError(report.message) }
-        else if failures[1] == 0 { printError("Error: rank \(rank): \(error)") }
+        if rank == 0 { printError(report.message) } else if failures[1] == 0 { printError("Error: rank \(rank): \(error)") }
     }
     mpi?.finish()
     Foundation.exit(status)
 }
 
-private extension Result {
-    var isSuccess: Bool { if case .success = self { true } else { false } }
+extension Result {
+    fileprivate var isSuccess: Bool { if case .success = self { true } else { false } }
 }

@@ -19,9 +19,11 @@ struct Table: ParsableCommand {
             }
             let m = e.samples
             let nll = e.trainingNLL.map { t in String(format: "%.3f / %@", t, e.heldOutNLL.map { String(format: "%.3f", $0) } ?? "–") } ?? "–"
-            print(String(format: "| %@ | %@ | %llu | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %@ |",
-                         (path as NSString).lastPathComponent, c.preset.rawValue, c.seed, last.step,
-                         m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS, nll))
+            print(
+                String(
+                    format: "| %@ | %@ | %llu | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %@ |",
+                    (path as NSString).lastPathComponent, c.preset.rawValue, c.seed, last.step,
+                    m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS, nll))
         }
     }
 }

@@ -18,8 +18,10 @@ struct Train: ParsableCommand {
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
 
     func validate() throws {
-        for (flag, value) in [("--checkpoint-every", checkpointEvery), ("--keep", keep), ("--simulate-ranks", simulateRanks),
-                              ("--check-every", checkEvery)] where value < 1 {
+        for (flag, value) in [
+            ("--checkpoint-every", checkpointEvery), ("--keep", keep), ("--simulate-ranks", simulateRanks),
+            ("--check-every", checkEvery),
+        ] where value < 1 {
             throw ValidationError("\(flag) must be at least 1 (got \(value))")
         }
         guard showSamples >= 0 else { throw ValidationError("--show-samples must be at least 0 (got \(showSamples))") }
@@ -45,10 +47,12 @@ struct Train: ParsableCommand {
         if mpi.size > 1 { startupStep(mpi) { try c.checkAgreement(with: dataset, across: mpi) } }
         let folder: RunFolder? = startupStep(mpi) { root ? try prepareFolder(stored, c, dataset, ranks: ranks) : nil }
         let stop = StopSignal()
-        let job = RankJob(configuration: c, dataset: dataset, stored: stored, folder: folder, showSamples: showSamples, keep: keep,
-                          schedule: TrainingSchedule(checkpointEvery: checkpointEvery, checkReplicasEvery: debug ? 1 : checkEvery,
-                                                     checkLossesEveryIteration: debug),
-                          stop: stop)
+        let job = RankJob(
+            configuration: c, dataset: dataset, stored: stored, folder: folder, showSamples: showSamples, keep: keep,
+            schedule: TrainingSchedule(
+                checkpointEvery: checkpointEvery, checkReplicasEvery: debug ? 1 : checkEvery,
+                checkLossesEveryIteration: debug),
+            stop: stop)
         if simulateRanks == 1 {
             let outcome: TrainingOutcome
             do { outcome = try job.run(communicator: mpi) } catch {
@@ -97,7 +101,9 @@ struct Train: ParsableCommand {
             folder = try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset))
             try folder.write(configuration: c)
             try folder.write(lines: dataset.strings, to: "train.txt")
-            print("train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)")
+            print(
+                "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"
+            )
         }
         warnIfBLASKernelsAreSlow()
         return folder
@@ -107,43 +113,5 @@ struct Train: ParsableCommand {
         let f = DateFormatter()
         f.dateFormat = "yyyyMMdd-HHmmss"
         return "runs/\(preset.rawValue)-\(f.string(from: Date()))"
-    }
-}
-
-/// What every rank runs: a session (restored from the checkpoint when resuming) and its
-/// ``TrainingRun``; rank 0 observes it with the terminal's progress and the run folder.
-struct RankJob: @unchecked Sendable {
-    let configuration: TrainingConfiguration
-    let dataset: Dataset
-    let stored: StoredModel?
-    /// The run folder, on rank 0 only.
-    let folder: RunFolder?
-    let showSamples: Int
-    let keep: Int
-    let schedule: TrainingSchedule
-    let stop: StopSignal
-
-    func run(communicator: Communicator) throws -> TrainingOutcome {
-        let c = configuration
-        let session = try stored?.session(configuration: c, dataset: dataset, communicator: communicator)
-            ?? TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
-        var observers: [TrainingObserver] = []
-        var progress: ProgressReporter?
-        if communicator.rank == 0, let folder {
-            progress = ProgressReporter(total: c.iterations, first: session.completedIterations, ranks: communicator.size)
-            observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep)]
-        }
-        let run = TrainingRun(session: session, schedule: schedule, observers: observers, stopRequested: { stop.signal != nil })
-        let outcome = try run.run()
-        if outcome == .finished, let progress, let folder {
-            let (seconds, iterations) = (Date().timeIntervalSince(progress.progress.start), c.iterations - progress.progress.first)
-            print(String(format: "train: done, %d iteration%@ in %.1f s (%.2f ms each); wrote %@",
-                         iterations, iterations == 1 ? "" : "s", seconds, 1000 * seconds / Double(max(iterations, 1)), folder.path))
-        }
-        return outcome
-    }
-
-    func stoppedMessage(step: Int) -> String {
-        "train: stopped by a signal after iteration \(step); checkpoint \(folder?.checkpointPath(step: step) ?? "written by rank 0"); continue with --resume"
     }
 }

@@ -38,12 +38,6 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// An error of the tool's own: one line, already saying what to do.
-struct UserError: UserFacingError {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 extension Preset: ExpressibleByArgument {}
 extension TemperatureSchedule.Kind: ExpressibleByArgument {}
 extension GeneratorInitialState: ExpressibleByArgument {}

@@ -14,7 +14,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Discriminator LSTM state size (preset: as --hidden's preset).") var discriminatorHidden: Int?
     @Option(help: "Examples the discriminator judges together, PacGAN (preset: 1; tuned: 8).") var pack: Int?
 
-    @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant (preset: linear; paper-c, mle, tuned: constant).") var temperatureSchedule: TemperatureSchedule.Kind?
+    @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant (preset: linear; paper-c, mle, tuned: constant).")
+    var temperatureSchedule: TemperatureSchedule.Kind?
     @Option(help: "Generator temperature at the start (preset: 5).") var temperatureStart: Float?
     @Option(help: "Generator temperature at the end, and the constant one (preset: 1).") var temperatureEnd: Float?
     @Option(help: "Iterations over which the generator temperature moves (preset: 10000).") var temperatureSteps: Int?
@@ -33,8 +34,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0; tuned: 0.05).") var entropyBonus: Float?
     @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
     @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?
-    @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 1).") var decay: Float?
-    @Option(help: "Sample from a moving average of the generator's weights with this decay, 0 for off (preset: 0; tuned: 0.999).") var generatorAverage: Float?
+    @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 1).") var decay:
+        Float?
+    @Option(help: "Sample from a moving average of the generator's weights with this decay, 0 for off (preset: 0; tuned: 0.999).")
+    var generatorAverage: Float?
     @Option(name: .customLong("init"), help: "Weight initialisation: normal, pytorch.") var initialization: InitializationScheme?
     @Option(help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?
 
@@ -87,8 +90,10 @@ struct TrainingOptions: ParsableArguments {
         if let v = evaluateEvery { c.evaluateEvery = v }
         if let v = evaluationSamples { c.evaluationSamples = v }
         if let path = data {
-            for (flag, given) in [("--training-size", trainingSize != nil), ("--stop-probability", stopProbability != nil),
-                                  ("--max-depth", maxDepth != nil)] where given {
+            for (flag, given) in [
+                ("--training-size", trainingSize != nil), ("--stop-probability", stopProbability != nil),
+                ("--max-depth", maxDepth != nil),
+            ] where given {
                 throw UserError("\(flag) sets the built-in grammar data; it cannot be used with --data")
             }
             c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong)
@@ -106,7 +111,9 @@ struct TrainingOptions: ParsableArguments {
             throw UserError(e.description(naming: Self.flag(for:)))
         }
         if let base, let (key, old, new) = base.firstDifference(from: c, ignoring: TrainingConfiguration.changeableOnResume) {
-            throw UserError("--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change")
+            throw UserError(
+                "--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change"
+            )
         }
         return c
     }
@@ -123,9 +130,10 @@ struct TrainingOptions: ParsableArguments {
             "data.maximumDepth": "--max-depth", "data.maximumLength": "--max-length",
         ]
         // The others are the key in kebab case: logEvery → --log-every.
-        return flags[setting] ?? "--" + setting.reduce(into: "") { out, ch in
-            out += ch.isUppercase ? "-" + ch.lowercased() : String(ch)
-        }
+        return flags[setting] ?? "--"
+            + setting.reduce(into: "") { out, ch in
+                out += ch.isUppercase ? "-" + ch.lowercased() : String(ch)
+            }
     }
 
     private func apply(_ s: inout TemperatureSchedule, _ kind: TemperatureSchedule.Kind?, _ start: Float?, _ end: Float?, _ steps: Int?) {

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What can go wrong writing a file. Each description names the file and what to do.
@@ -11,7 +12,8 @@ public enum FileWriteError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .cannotCreate(let p, let r): return "\(p): cannot create the file (\(r)); check that its folder exists and is writable"
-        case .cannotWrite(let p, let r): return "\(p): cannot write the file (\(r)); check free space and permissions; the previous version, if any, is intact"
+        case .cannotWrite(let p, let r):
+            return "\(p): cannot write the file (\(r)); check free space and permissions; the previous version, if any, is intact"
         }
     }
 }

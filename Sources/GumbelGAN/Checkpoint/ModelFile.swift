@@ -38,7 +38,8 @@ public enum ModelFile {
     /// is reported as a damaged file, naming the setting.
     public static func configuration(of file: SafeTensors, path: String) throws -> TrainingConfiguration {
         guard file.metadata["format_version"] == formatVersion else {
-            throw SafeTensorsError.badHeader(path: path, detail: "format_version \(file.metadata["format_version"] ?? "missing"), expected \(formatVersion)")
+            throw SafeTensorsError.badHeader(
+                path: path, detail: "format_version \(file.metadata["format_version"] ?? "missing"), expected \(formatVersion)")
         }
         guard let json = file.metadata["configuration"], let c = TrainingConfiguration(json: Data(json.utf8)) else {
             throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ has no readable configuration")

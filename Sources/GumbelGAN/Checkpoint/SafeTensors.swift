@@ -1,24 +1,5 @@
 import Foundation
 
-/// What can be wrong with a safetensors file. Each description names the file and the fault.
-public enum SafeTensorsError: UserFacingError, Equatable {
-    case unreadable(path: String, reason: String)
-    case truncated(path: String, detail: String)
-    case badHeader(path: String, detail: String)
-    case badTensor(path: String, name: String, detail: String)
-    case missingTensor(path: String, name: String)
-
-    public var description: String {
-        switch self {
-        case .unreadable(let p, let r): return "\(p): cannot be read (\(r))"
-        case .truncated(let p, let d): return "\(p): not a complete safetensors file (\(d)); it may have been cut short, use another checkpoint"
-        case .badHeader(let p, let d): return "\(p): not a safetensors file (\(d))"
-        case .badTensor(let p, let n, let d): return "\(p): tensor \(n): \(d)"
-        case .missingTensor(let p, let n): return "\(p): has no tensor \(n); it was written for another model"
-        }
-    }
-}
-
 /// The safetensors format: an 8-byte little-endian header size `N`, `N` bytes of UTF-8
 /// JSON (padded with spaces to a multiple of 8), then the raw little-endian tensor bytes.
 /// The JSON maps each name to `{"dtype": "F32", "shape": [...], "data_offsets": [b, e]}`
@@ -77,7 +58,8 @@ public struct SafeTensors: Sendable {
     public static func read(_ path: String) throws -> SafeTensors {
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw SafeTensorsError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file")
+            throw SafeTensorsError.unreadable(
+                path: path, reason: FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file")
         }
         return try decode(bytes, path: path)
     }
@@ -93,7 +75,8 @@ public struct SafeTensors: Sendable {
         }
         let headerEnd = 8 + Int(size)
         guard let object = try? JSONSerialization.jsonObject(with: Data(data[8..<headerEnd])),
-              let header = object as? [String: Any] else {
+            let header = object as? [String: Any]
+        else {
             throw SafeTensorsError.badHeader(path: path, detail: "the header is not a JSON object")
         }
         var metadata: [String: String] = [:]
@@ -106,11 +89,14 @@ public struct SafeTensors: Sendable {
         let dataLength = data.count - headerEnd
         var spans: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for (name, value) in header where name != "__metadata__" {
-            guard let info = value as? [String: Any] else { throw SafeTensorsError.badTensor(path: path, name: name, detail: "entry is not an object") }
+            guard let info = value as? [String: Any] else {
+                throw SafeTensorsError.badTensor(path: path, name: name, detail: "entry is not an object")
+            }
             guard let dtype = info["dtype"] as? String else { throw SafeTensorsError.badTensor(path: path, name: name, detail: "no dtype") }
             guard dtype == "F32" else { throw SafeTensorsError.badTensor(path: path, name: name, detail: "dtype \(dtype), expected F32") }
             guard let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  shape.count == (info["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 }) else {
+                shape.count == (info["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 })
+            else {
                 throw SafeTensorsError.badTensor(path: path, name: name, detail: "shape is not a list of sizes")
             }
             guard let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2 else {
@@ -121,7 +107,8 @@ public struct SafeTensors: Sendable {
                 throw SafeTensorsError.badTensor(path: path, name: name, detail: "data_offsets [\(begin), \(end)] are not a range")
             }
             guard end - begin == 4 * shape.reduce(1, *) else {
-                throw SafeTensorsError.badTensor(path: path, name: name, detail: "shape \(shape) needs \(4 * shape.reduce(1, *)) bytes, offsets give \(end - begin)")
+                throw SafeTensorsError.badTensor(
+                    path: path, name: name, detail: "shape \(shape) needs \(4 * shape.reduce(1, *)) bytes, offsets give \(end - begin)")
             }
             spans.append((name, shape, begin, end))
         }

@@ -17,12 +17,14 @@ public struct Dataset: Sendable {
         switch source {
         case .grammar(let grammar, let size):
             let strings = grammar.samples(size, set: .training, random: CounterRandom(seed: seed))
-            return Dataset(source: source, vocabulary: .grammar, length: grammar.maximumLength,
-                           strings: strings, skippedLong: 0, seed: seed)
+            return Dataset(
+                source: source, vocabulary: .grammar, length: grammar.maximumLength,
+                strings: strings, skippedLong: 0, seed: seed)
         case .file(let path, let maximumLength, let skipLong):
             let corpus = try Corpus.load(path: path, maximumLength: maximumLength, skipLong: skipLong)
-            return Dataset(source: source, vocabulary: corpus.vocabulary, length: corpus.length,
-                           strings: corpus.lines, skippedLong: corpus.skippedLong, seed: seed)
+            return Dataset(
+                source: source, vocabulary: corpus.vocabulary, length: corpus.length,
+                strings: corpus.lines, skippedLong: corpus.skippedLong, seed: seed)
         }
     }
 

@@ -15,8 +15,9 @@ public struct Grammar: Sendable, Equatable, Codable {
     public var maximumLength: Int
 
     public init(stopProbability: Double = 0.4, maximumDepth: Int = 5, maximumLength: Int = 12) {
-        precondition(stopProbability > 0 && stopProbability <= 1 && maximumDepth >= 0 && maximumLength >= 1,
-                     "Grammar: stop probability in (0, 1], depth ≥ 0, length ≥ 1")
+        precondition(
+            stopProbability > 0 && stopProbability <= 1 && maximumDepth >= 0 && maximumLength >= 1,
+            "Grammar: stop probability in (0, 1], depth ≥ 0, length ≥ 1")
         self.stopProbability = stopProbability
         self.maximumDepth = maximumDepth
         self.maximumLength = maximumLength

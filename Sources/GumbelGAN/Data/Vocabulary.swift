@@ -62,7 +62,10 @@ public struct Vocabulary: Sendable, Equatable, Codable {
 }
 
 extension Vocabulary {
-    private enum CodingKeys: String, CodingKey { case symbols, paddingIndex = "padding_index" }
+    private enum CodingKeys: String, CodingKey {
+        case symbols
+        case paddingIndex = "padding_index"
+    }
 
     /// Symbols are written as one-character strings.
     public init(from decoder: Decoder) throws {
@@ -70,8 +73,10 @@ extension Vocabulary {
         let strings = try c.decode([String].self, forKey: .symbols)
         let padding = try c.decode(Int.self, forKey: .paddingIndex)
         guard strings.allSatisfy({ $0.count == 1 }), Set(strings).count == strings.count,
-              padding >= 0, padding < strings.count else {
-            throw DecodingError.dataCorruptedError(forKey: .symbols, in: c,
+            padding >= 0, padding < strings.count
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .symbols, in: c,
                 debugDescription: "a vocabulary needs distinct one-character symbols and a padding index among them")
         }
         self.init(symbols: strings.map { $0.first! }, paddingIndex: padding)

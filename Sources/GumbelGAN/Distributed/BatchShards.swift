@@ -31,8 +31,9 @@ public struct BatchShards: Sendable, Equatable {
 /// contiguous, in whole units of `unit` rows (packs), as even as possible — the first
 /// `units % ranks` ranks take one unit more (3 ranks, 200 rows: 67, 67, 66).
 public func shard(_ count: Int, ranks: Int, rank: Int, unit: Int = 1) -> Range<Int> {
-    precondition(ranks >= 1 && rank >= 0 && rank < ranks && unit >= 1 && count % unit == 0,
-                 "shard: \(count) rows in units of \(unit) over \(ranks) ranks, rank \(rank)")
+    precondition(
+        ranks >= 1 && rank >= 0 && rank < ranks && unit >= 1 && count % unit == 0,
+        "shard: \(count) rows in units of \(unit) over \(ranks) ranks, rank \(rank)")
     let units = count / unit
     let base = units / ranks, extra = units % ranks
     let lo = rank * base + min(rank, extra)

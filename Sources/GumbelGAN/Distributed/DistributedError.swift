@@ -7,7 +7,8 @@ public enum DistributedError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .replicasDiffer(let step, let network):
-            return "after iteration \(step) the \(network)'s parameters differ between ranks; the replicas diverged (a bug: please report it with the config.json)"
+            return
+                "after iteration \(step) the \(network)'s parameters differ between ranks; the replicas diverged (a bug: please report it with the config.json)"
         case .configurationsDiffer:
             return "the ranks were started with different settings; start every rank with the same flags and data"
         case .notFinite(let step, let what):

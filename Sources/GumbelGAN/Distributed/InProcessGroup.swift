@@ -55,11 +55,11 @@ public final class InProcessGroup: @unchecked Sendable {
     }
 
     fileprivate func allreduce(_ values: UnsafeMutableBufferPointer<Float>, rank: Int) {
-        collective(rank: rank, register: { floatSlots[rank] = values }) { Self.sumInPlace(floatSlots) }
+        collective(rank: rank, register: { floatSlots[rank] = values }, combine: { Self.sumInPlace(floatSlots) })
     }
 
     fileprivate func allreduce(_ values: UnsafeMutableBufferPointer<Double>, rank: Int) {
-        collective(rank: rank, register: { doubleSlots[rank] = values }) { Self.sumInPlace(doubleSlots) }
+        collective(rank: rank, register: { doubleSlots[rank] = values }, combine: { Self.sumInPlace(doubleSlots) })
     }
 
     /// Writes the elementwise sum of all ranks' buffers, added in rank order, into each.
@@ -75,17 +75,19 @@ public final class InProcessGroup: @unchecked Sendable {
     }
 
     fileprivate func barrier(rank: Int) {
-        collective(rank: rank, register: {}) {}
+        collective(rank: rank, register: {}, combine: {})
     }
 
     fileprivate func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int, rank: Int) {
-        collective(rank: rank, register: { floatSlots[rank] = values }) {
-            let source = floatSlots[root]!
-            for b in floatSlots.map({ $0! }) where b.baseAddress != source.baseAddress {
-                precondition(b.count == source.count, "broadcast: ranks passed buffers of different sizes")
-                b.baseAddress!.update(from: source.baseAddress!, count: source.count)
-            }
-        }
+        collective(
+            rank: rank, register: { floatSlots[rank] = values },
+            combine: {
+                let source = floatSlots[root]!
+                for b in floatSlots.map({ $0! }) where b.baseAddress != source.baseAddress {
+                    precondition(b.count == source.count, "broadcast: ranks passed buffers of different sizes")
+                    b.baseAddress!.update(from: source.baseAddress!, count: source.count)
+                }
+            })
     }
 
     private final class Member: Communicator {

@@ -21,13 +21,16 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case count, validity, uniqueness, novelty, coverage
-        case lengthJS = "length_js", bigramJS = "bigram_js"
+        case lengthJS = "length_js"
+        case bigramJS = "bigram_js"
     }
 
     /// Scores `samples` (padding at the end removed) against `training` and `reference`
     /// (as many strings from the data sampler as there are samples).
-    public static func score(_ samples: [String], training: [String], reference: [String],
-                             isValid: (String) -> Bool) -> SampleMetrics {
+    public static func score(
+        _ samples: [String], training: [String], reference: [String],
+        isValid: (String) -> Bool
+    ) -> SampleMetrics {
         let n = samples.count
         precondition(n > 0, "SampleMetrics: no samples")
         let valid = samples.filter(isValid)

@@ -6,8 +6,9 @@ public enum CategoricalEntropy {
     /// Adds `λ ∂(−H)/∂ℓ` of every row of `logits` to `gradients` and returns `Σ_rows H`
     /// (Float64). `scratch` (the shape of `logits`) receives `log p`.
     public static func addNegativeEntropyGradient(logits: Matrix, weight: Float, into gradients: Matrix, scratch: Matrix) -> Double {
-        precondition(logits.rows == gradients.rows && logits.columns == gradients.columns
-                     && logits.rows == scratch.rows && logits.columns == scratch.columns, "CategoricalEntropy: shapes differ")
+        precondition(
+            logits.rows == gradients.rows && logits.columns == gradients.columns
+                && logits.rows == scratch.rows && logits.columns == scratch.columns, "CategoricalEntropy: shapes differ")
         logSoftmaxRows(logits, into: scratch)
         var total = 0.0
         for r in 0..<logits.rows {

@@ -11,10 +11,13 @@ public enum GumbelSoftmax {
     /// `y = softmax((h + g) / τ)` row by row; `y` may be `gumbel` (not `logits`). With
     /// `symbols`, also writes each row's `argmax(h + g)` (the exact draw, eq. 3) to
     /// `symbols[r · symbolStride]`.
-    public static func forward(logits h: Matrix, gumbel g: Matrix, temperature tau: Float, into y: Matrix,
-                               symbols: UnsafeMutablePointer<Int32>? = nil, symbolStride: Int = 1) {
-        precondition(h.rows == g.rows && h.columns == g.columns && h.rows == y.rows && h.columns == y.columns,
-                     "GumbelSoftmax.forward: shapes differ")
+    public static func forward(
+        logits h: Matrix, gumbel g: Matrix, temperature tau: Float, into y: Matrix,
+        symbols: UnsafeMutablePointer<Int32>? = nil, symbolStride: Int = 1
+    ) {
+        precondition(
+            h.rows == g.rows && h.columns == g.columns && h.rows == y.rows && h.columns == y.columns,
+            "GumbelSoftmax.forward: shapes differ")
         let n = h.columns
         // Eight rows at a time, one vector per column (see `softmaxRows`); the first largest wins.
         @inline(__always) func rows(_ r: Int, _ w: Int) {
@@ -34,8 +37,9 @@ public enum GumbelSoftmax {
 
     /// `∂L/∂h` from `∂L/∂y` and the forward output `y`, written to `dh` (which may be `dy`).
     public static func backward(outputGradient dy: Matrix, output y: Matrix, temperature tau: Float, into dh: Matrix) {
-        precondition(dy.rows == y.rows && dy.columns == y.columns && dh.rows == y.rows && dh.columns == y.columns,
-                     "GumbelSoftmax.backward: shapes differ")
+        precondition(
+            dy.rows == y.rows && dy.columns == y.columns && dh.rows == y.rows && dh.columns == y.columns,
+            "GumbelSoftmax.backward: shapes differ")
         let n = y.columns
         let inverse = 1 / tau
         // Eight rows at a time, one vector per column (see `softmaxRows`).

@@ -120,8 +120,10 @@ public struct LSTM {
     /// Accumulates the weight gradients when `weightGradients`, writes `∂L/∂x` into
     /// `inputGradients` (`[steps, rows, I]`) when given, and leaves `∂L/∂h_0`, `∂L/∂c_0` in
     /// `a.hiddenGradient`, `a.cellGradient`.
-    public func backward(_ a: LSTMActivations, weightGradients: Bool = true,
-                         inputGradients: Tensor?, outputGradient: (Int) -> Matrix?) {
+    public func backward(
+        _ a: LSTMActivations, weightGradients: Bool = true,
+        inputGradients: Tensor?, outputGradient: (Int) -> Matrix?
+    ) {
         a.hiddenGradient.zero()
         a.cellGradient.zero()
         for t in stride(from: a.steps - 1, through: 0, by: -1) {

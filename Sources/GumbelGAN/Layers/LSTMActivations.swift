@@ -51,8 +51,10 @@ public final class LSTMActivations {
         self.inputSize = inputSize
         let h = hiddenSize
         let (stepColumns, stateColumns) = (steps * rows, (steps + 1) * rows)
-        let sizes = [inputSize * stepColumns, 4 * h * stepColumns, h * stateColumns, h * stateColumns, h * stepColumns,
-                     h * rows, h * rows]
+        let sizes = [
+            inputSize * stepColumns, 4 * h * stepColumns, h * stateColumns, h * stateColumns, h * stepColumns,
+            h * rows, h * rows,
+        ]
         storage = FloatBuffer(count: sizes.reduce(0, +))
         var next = storage.pointer
         func take(_ r: Int, _ c: Int) -> Matrix {
@@ -69,20 +71,20 @@ public final class LSTMActivations {
     }
 
     /// `[I, rows]`: `x_t`.
-    public func input(_ t: Int) -> Matrix { allInputs.columns(t * rows ..< (t + 1) * rows) }
+    public func input(_ t: Int) -> Matrix { allInputs.columns(t * rows..<(t + 1) * rows) }
     /// `[4H, rows]`: step `t`'s gates.
-    public func gates(_ t: Int) -> Matrix { allGates.columns(t * rows ..< (t + 1) * rows) }
+    public func gates(_ t: Int) -> Matrix { allGates.columns(t * rows..<(t + 1) * rows) }
     /// `[4H, rows]`: step `t`'s gate gradients.
-    public func gateGradients(_ t: Int) -> Matrix { allGateGradients.columns(t * rows ..< (t + 1) * rows) }
+    public func gateGradients(_ t: Int) -> Matrix { allGateGradients.columns(t * rows..<(t + 1) * rows) }
     /// `[H, rows]`: `h_t`.
-    public func hidden(_ t: Int) -> Matrix { allHiddens.columns(t * rows ..< (t + 1) * rows) }
+    public func hidden(_ t: Int) -> Matrix { allHiddens.columns(t * rows..<(t + 1) * rows) }
     /// `[H, rows]`: `c_t`.
-    public func cell(_ t: Int) -> Matrix { allCells.columns(t * rows ..< (t + 1) * rows) }
+    public func cell(_ t: Int) -> Matrix { allCells.columns(t * rows..<(t + 1) * rows) }
     /// `[H, rows]`: `tanh(c_{t+1})`.
-    public func cellTanh(_ t: Int) -> Matrix { allCellTanh.columns(t * rows ..< (t + 1) * rows) }
+    public func cellTanh(_ t: Int) -> Matrix { allCellTanh.columns(t * rows..<(t + 1) * rows) }
     /// `[H, range.count·rows]`: `h_t` for `t` in `range`, side by side.
     public func hiddens(_ range: Range<Int>) -> Matrix {
-        allHiddens.columns(range.lowerBound * rows ..< range.upperBound * rows)
+        allHiddens.columns(range.lowerBound * rows..<range.upperBound * rows)
     }
 
     /// `h_0`, to be set before the forward pass.

@@ -37,8 +37,10 @@ public enum LogitLoss: Sendable {
     /// Returns `Σ_i loss(a_i)` (in Float64) and writes `scale · ∂loss/∂a_i` to `gradients`.
     /// With `scale = 1/m` for a global batch of `m`, the gradients are those of the mean,
     /// whichever shard of the batch this call sees.
-    public func evaluate(logits: UnsafeBufferPointer<Float>, scale: Float,
-                         gradients: UnsafeMutableBufferPointer<Float>) -> Double {
+    public func evaluate(
+        logits: UnsafeBufferPointer<Float>, scale: Float,
+        gradients: UnsafeMutableBufferPointer<Float>
+    ) -> Double {
         precondition(logits.count == gradients.count, "LogitLoss.evaluate: \(logits.count) logits, \(gradients.count) gradients")
         var sum = 0.0
         for i in 0..<logits.count {

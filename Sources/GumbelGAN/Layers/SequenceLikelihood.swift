@@ -7,8 +7,9 @@ public enum SequenceLikelihood {
     /// Returns the sum (Float64) and writes `scale · (softmax(ℓ) − target)` to `gradients`.
     /// `logits`, `targets` and `gradients` share one shape; `targets` rows are one-hot.
     public static func negativeLogLikelihood(logits: Tensor, targets: Tensor, scale: Float, gradients: Tensor) -> Double {
-        precondition(logits.shape == targets.shape && logits.shape == gradients.shape,
-                     "SequenceLikelihood: shapes \(logits.shape), \(targets.shape), \(gradients.shape)")
+        precondition(
+            logits.shape == targets.shape && logits.shape == gradients.shape,
+            "SequenceLikelihood: shapes \(logits.shape), \(targets.shape), \(gradients.shape)")
         let l = logits.matrix, y = targets.matrix, g = gradients.matrix
         logSoftmaxRows(l, into: g)
         var total = 0.0

@@ -83,8 +83,10 @@ public final class Discriminator {
         let parameters = gradients.contains(.parameters)
         if parameters { output.accumulateGradients(input: last, .transposed, outputGradient: ws.logitGradients) }
         output.inputGradient(ws.logitGradients, into: ws.lastHiddenGradient, .transposed)
-        lstm.backward(ws.lstm, weightGradients: parameters,
-                      inputGradients: gradients.contains(.inputs) ? ws.inputGradients : nil) { t in
+        lstm.backward(
+            ws.lstm, weightGradients: parameters,
+            inputGradients: gradients.contains(.inputs) ? ws.inputGradients : nil
+        ) { t in
             t == length - 1 ? ws.lastHiddenGradient : nil
         }
         if parameters {

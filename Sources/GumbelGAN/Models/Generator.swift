@@ -1,22 +1,3 @@
-/// Where the generator's initial LSTM state comes from.
-public enum GeneratorInitialState: String, Sendable, Codable, CaseIterable {
-    /// `h0, c0 ~ U(0, 1)^H`, one draw per example (the paper's default).
-    case noise
-    /// `h0 ~ U(0, 1)^H` per example, `c0` a learned parameter (the paper's variant (d)).
-    case noiseHiddenLearnedCell = "noise-h0-learned-c0"
-    /// `h0 = c0 = 0` (the maximum-likelihood reference model).
-    case zero
-}
-
-/// What the generator feeds back, and what it hands to the discriminator.
-public enum Estimator: String, Sendable, Codable, CaseIterable {
-    /// The Gumbel-softmax sample `y = softmax((ℓ + g)/τ)` (the paper).
-    case gumbelSoftmax = "gumbel-softmax"
-    /// The exact draw `one_hot(argmax(ℓ + g))` forward, the Gumbel-softmax gradient backward
-    /// (Jang, Gu & Poole 2016, §2.2).
-    case straightThrough = "straight-through"
-}
-
 /// The paper's generator: an LSTM whose initial state is noise and which feeds each of
 /// its samples back to itself as the next input.
 ///
@@ -55,7 +36,8 @@ public final class Generator {
         parameters = Parameters(layout: layout)
         lstm = LSTM(parameters, prefix: "lstm")
         output = Linear(parameters, prefix: "out")
-        learnedCell = initialState == .noiseHiddenLearnedCell
+        learnedCell =
+            initialState == .noiseHiddenLearnedCell
             ? (parameters.value("c0"), parameters.gradient("c0")) : nil
     }
 
@@ -148,8 +130,9 @@ public final class Generator {
         for t in 0..<length {
             if t > 0 { lstm.forwardStep(t - 1, input: ws.samples[t - 1], a) }
             output.forward(a.hidden(t), .transposed, into: ws.logits[t])
-            GumbelSoftmax.forward(logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t],
-                                  symbols: ws.symbols.baseAddress! + t, symbolStride: length)
+            GumbelSoftmax.forward(
+                logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t],
+                symbols: ws.symbols.baseAddress! + t, symbolStride: length)
             if estimator == .straightThrough { oneHot(ws, step: t, into: ws.samples[t]) }
         }
     }
@@ -162,8 +145,10 @@ public final class Generator {
     /// With `entropyWeight` λ > 0 the loss also holds `−λ Σ_{t,rows} H(softmax ℓ_t)`, an
     /// entropy bonus that keeps each step's distribution from collapsing onto one symbol:
     /// `∂(−H)/∂ℓ_j = p_j (log p_j + H)`.
-    public func backward(_ ws: Workspace, sampleGradients dy: Tensor, temperature tau: Float,
-                         estimator: Estimator = .gumbelSoftmax, entropyWeight: Float = 0) {
+    public func backward(
+        _ ws: Workspace, sampleGradients dy: Tensor, temperature tau: Float,
+        estimator: Estimator = .gumbelSoftmax, entropyWeight: Float = 0
+    ) {
         precondition(dy.shape == ws.samples.shape, "Generator.backward: gradient \(dy.shape), samples \(ws.samples.shape)")
         let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
         backwardThroughSteps(ws) { t in
@@ -172,8 +157,9 @@ public final class Generator {
             if t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
             GumbelSoftmax.backward(outputGradient: dLogits, output: soft[t], temperature: tau, into: dLogits)
             if entropyWeight > 0 {
-                _ = CategoricalEntropy.addNegativeEntropyGradient(logits: ws.logits[t], weight: entropyWeight,
-                                                                  into: dLogits, scratch: ws.entropyScratch)
+                _ = CategoricalEntropy.addNegativeEntropyGradient(
+                    logits: ws.logits[t], weight: entropyWeight,
+                    into: dLogits, scratch: ws.entropyScratch)
             }
         }
     }

@@ -1,24 +1,5 @@
 import Foundation
 
-/// The independent streams of random numbers a run draws from. Each value is a fixed
-/// part of a draw's address, so adding a stream never changes the numbers of another.
-public enum RandomStream: UInt32, Sendable, CaseIterable {
-    /// Initial parameter values (row: a hash of the tensor's name; index: the element).
-    case initialization = 1
-    /// Which training examples form each step's global minibatch.
-    case minibatch = 2
-    /// The generator's noise initial state `(h0, c0)`.
-    case generatorNoise = 3
-    /// Gumbel noise of the generator's samples.
-    case generatorGumbel = 4
-    /// Gumbel noise of the real examples' soft one-hot inputs.
-    case realGumbel = 5
-    /// The built-in data sampler (derivations of the grammar).
-    case data = 6
-    /// Samples drawn for evaluation and for people to read.
-    case evaluation = 7
-}
-
 /// Random numbers addressed by coordinates: `(seed, stream, step, row, index)`.
 ///
 /// A draw is a pure function of its address, computed with ``Philox``: the key is the
@@ -38,8 +19,10 @@ public struct CounterRandom: Sendable {
     @inline(__always)
     public func bits(_ stream: RandomStream, step: Int, row: Int, index: Int) -> UInt32 {
         let out = Philox.block(
-            (UInt32(truncatingIfNeeded: index >> 2), UInt32(truncatingIfNeeded: row),
-             UInt32(truncatingIfNeeded: step), stream.rawValue),
+            (
+                UInt32(truncatingIfNeeded: index >> 2), UInt32(truncatingIfNeeded: row),
+                UInt32(truncatingIfNeeded: step), stream.rawValue
+            ),
             key: key)
         return Philox.word(out, index & 3)
     }
@@ -62,15 +45,19 @@ public struct CounterRandom: Sendable {
 
     /// Fills `count` values with uniform numbers in (0, 1): the draws at indices
     /// `first ..< first + count`, each ``openUnit(_:)`` of its bits.
-    public func fillUniform(_ out: UnsafeMutablePointer<Float>, count: Int,
-                            _ stream: RandomStream, step: Int, row: Int, from first: Int = 0) {
+    public func fillUniform(
+        _ out: UnsafeMutablePointer<Float>, count: Int,
+        _ stream: RandomStream, step: Int, row: Int, from first: Int = 0
+    ) {
         fillWords(out, count: count, stream, step: step, row: row, from: first) { Self.openUnit($0) }
     }
 
     /// Fills `count` values with Gumbel(0, 1) noise `-log(-log u)`, `u` uniform in (0, 1)
     /// drawn at indices `first ..< first + count`. Values lie in about (-2.8, 16.6).
-    public func fillGumbel(_ out: UnsafeMutablePointer<Float>, count: Int,
-                           _ stream: RandomStream, step: Int, row: Int, from first: Int = 0) {
+    public func fillGumbel(
+        _ out: UnsafeMutablePointer<Float>, count: Int,
+        _ stream: RandomStream, step: Int, row: Int, from first: Int = 0
+    ) {
         fillUniform(out, count: count, stream, step: step, row: row, from: first)
         @inline(__always) func gumbel(_ u: Lanes) -> Lanes { -log(-log(u)) }
         map(out, into: out, count: count, gumbel)
@@ -78,8 +65,10 @@ public struct CounterRandom: Sendable {
 
     /// Fills `count` values with standard normal numbers (Box–Muller): value `i` uses the
     /// uniforms `u1, u2` at indices `2i` and `2i + 1`: `sqrt(-2 log u1) · cos(2π u2)`.
-    public func fillNormal(_ out: UnsafeMutablePointer<Float>, count: Int,
-                           _ stream: RandomStream, step: Int, row: Int) {
+    public func fillNormal(
+        _ out: UnsafeMutablePointer<Float>, count: Int,
+        _ stream: RandomStream, step: Int, row: Int
+    ) {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2) { pair in
             for i in 0..<count {
                 fillUniform(pair.baseAddress!, count: 2, stream, step: step, row: row, from: 2 * i)
@@ -92,8 +81,10 @@ public struct CounterRandom: Sendable {
     /// Applies `transform` to the words at indices `first ..< first + count`, eight
     /// blocks (32 words) at a time; words of those blocks outside the range are dropped.
     @inline(__always)
-    private func fillWords(_ out: UnsafeMutablePointer<Float>, count: Int, _ stream: RandomStream,
-                           step: Int, row: Int, from first: Int, _ transform: (SIMD8<UInt32>) -> Lanes) {
+    private func fillWords(
+        _ out: UnsafeMutablePointer<Float>, count: Int, _ stream: RandomStream,
+        step: Int, row: Int, from first: Int, _ transform: (SIMD8<UInt32>) -> Lanes
+    ) {
         let (k, end) = (key, first + count)
         let (c1, c2) = (UInt32(truncatingIfNeeded: row), UInt32(truncatingIfNeeded: step))
         let lanes = SIMD8<UInt32>(0, 1, 2, 3, 4, 5, 6, 7)
@@ -103,7 +94,7 @@ public struct CounterRandom: Sendable {
             let (w0, w1, w2, w3) = Philox.blocks(c0, c1, c2, stream.rawValue, key: k)
             // Writes the q-th run of eight words in index order (blocks 2q and 2q + 1).
             @inline(__always) func emit(_ q: Int, _ run: SIMD8<UInt32>) {
-                let start = block * 4 + 8 * q   // index of the run's first word
+                let start = block * 4 + 8 * q  // index of the run's first word
                 guard start < end else { return }
                 let values = transform(run)
                 if start >= first && start + 8 <= end {

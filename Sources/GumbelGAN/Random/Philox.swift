@@ -49,8 +49,10 @@ public enum Philox {
     /// identical to the scalar ones). Not inlined: inlined, the optimiser mixed the callers'
     /// word shuffles into the rounds and left half the lanes to scalar code.
     @inline(never)
-    public static func blocks(_ c0: SIMD8<UInt32>, _ c1: UInt32, _ c2: UInt32, _ c3: UInt32,
-                              key: Key) -> (SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>) {
+    public static func blocks(
+        _ c0: SIMD8<UInt32>, _ c1: UInt32, _ c2: UInt32, _ c3: UInt32,
+        key: Key
+    ) -> (SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>, SIMD8<UInt32>) {
         var (x0, x1, x2, x3) = (c0, SIMD8<UInt32>(repeating: c1), SIMD8<UInt32>(repeating: c2), SIMD8<UInt32>(repeating: c3))
         var (k0, k1) = key
         for _ in 0..<10 {

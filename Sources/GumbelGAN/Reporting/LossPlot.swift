@@ -80,11 +80,11 @@ public struct LossPlot {
             }.joined(separator: " ")
         }
         var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(width / 2)" y="22" text-anchor="middle" font-size="15">\(escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(width / 2)" y="22" text-anchor="middle" font-size="15">\(escape(title))</text>
 
-        """
+            """
         for t in Self.ticks(yMin, yMax) {
             s += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>", left, left + plotW, py(t), py(t))
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%@</text>\n", left - 6, py(t) + 4, Self.label(t))
@@ -101,7 +101,9 @@ public struct LossPlot {
             s += "<path d=\"\(path(series.values))\" fill=\"none\" stroke=\"\(series.color)\" stroke-opacity=\"0.25\" stroke-width=\"1\"/>\n"
             s += "<path d=\"\(path(Self.smoothed(series.values, window: window)))\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"2\"/>\n"
             let ly = top + 14 + Double(k) * 18
-            s += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"/>", left + plotW - 130, left + plotW - 110, ly, ly, series.color)
+            s += String(
+                format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"/>", left + plotW - 130,
+                left + plotW - 110, ly, ly, series.color)
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", left + plotW - 104, ly + 4, escape(series.name))
         }
         s += "</svg>\n"

@@ -22,8 +22,9 @@ public enum MetricsText {
     /// An evaluation line: `eval   5000  validity 0.246  uniqueness …`.
     public static func line(_ e: Evaluation, step: Int) -> String {
         let m = e.samples
-        var s = String(format: "eval %6d  validity %.3f  uniqueness %.3f  novelty %.3f  coverage %.3f  length_js %.3f  bigram_js %.3f",
-                       step, m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS)
+        var s = String(
+            format: "eval %6d  validity %.3f  uniqueness %.3f  novelty %.3f  coverage %.3f  length_js %.3f  bigram_js %.3f",
+            step, m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS)
         if let t = e.trainingNLL { s += String(format: "  train_nll %.4f", t) }
         if let h = e.heldOutNLL { s += String(format: "  heldout_nll %.4f", h) }
         return s

@@ -1,26 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-
-/// What can be wrong with a run folder.
-public enum RunFolderError: UserFacingError, Equatable {
-    case notEmpty(path: String)
-    case cannotCreate(path: String, reason: String)
-    case missingFile(path: String)
-    case unreadable(path: String, reason: String)
-    case noModel(path: String)
-
-    public var description: String {
-        switch self {
-        case .notEmpty(let p): return "\(p): the run folder already holds files; choose another --run-dir or remove it"
-        case .cannotCreate(let p, let r): return "\(p): cannot create the run folder (\(r)); check the path and permissions"
-        case .missingFile(let p): return "\(p): no such file; is this a run folder written by `trainer train`?"
-        case .unreadable(let p, let r): return "\(p): cannot be read (\(r))"
-        case .noModel(let p): return "\(p): the run folder holds no checkpoint or model yet; let the run write one (--checkpoint-every)"
-        }
-    }
-}
 
 /// The folder a run writes: `config.json`, `train.txt`, `metrics.jsonl`, `losses.svg`,
 /// `samples.txt`, `model.safetensors`. Every file but the metrics log is replaced
@@ -58,8 +40,9 @@ public final class RunFolder {
         return names.compactMap { name -> (Int, String)? in
             var isFolder: ObjCBool = false
             guard name.hasPrefix("checkpoint-"), name.hasSuffix(".safetensors"),
-                  let step = Int(name.dropFirst("checkpoint-".count).dropLast(".safetensors".count)),
-                  FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+                let step = Int(name.dropFirst("checkpoint-".count).dropLast(".safetensors".count)),
+                FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isFolder), !isFolder.boolValue
+            else { return nil }
             return (step, path + "/" + name)
         }.sorted { $0.0 < $1.0 }
     }

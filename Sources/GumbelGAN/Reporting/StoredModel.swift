@@ -18,7 +18,8 @@ public struct StoredModel {
         var candidates = [path]
         if isFolder.boolValue {
             let folder = try RunFolder(existing: path)
-            candidates = folder.checkpoints().suffix(1).map(\.path)
+            candidates =
+                folder.checkpoints().suffix(1).map(\.path)
                 + [folder.modelPath].filter { FileManager.default.fileExists(atPath: $0) }
             guard !candidates.isEmpty else { throw RunFolderError.noModel(path: path) }
         }
@@ -36,11 +37,14 @@ public struct StoredModel {
 
     /// A session of `configuration` (default: the stored one) holding this model, its data
     /// set rebuilt from the configuration.
-    public func session(configuration: TrainingConfiguration? = nil, dataset: Dataset? = nil,
-                        communicator: Communicator = SingleProcess()) throws -> TrainingSession {
+    public func session(
+        configuration: TrainingConfiguration? = nil, dataset: Dataset? = nil,
+        communicator: Communicator = SingleProcess()
+    ) throws -> TrainingSession {
         let c = configuration ?? self.configuration
-        let session = try TrainingSession(configuration: c, dataset: try dataset ?? Dataset.load(c.data, seed: c.seed),
-                                          communicator: communicator)
+        let session = try TrainingSession(
+            configuration: c, dataset: try dataset ?? Dataset.load(c.data, seed: c.seed),
+            communicator: communicator)
         try ModelFile.load(tensors, path: path, into: session)
         return session
     }

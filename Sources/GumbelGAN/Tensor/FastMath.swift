@@ -22,8 +22,8 @@ public func exp(_ x: Lanes) -> Lanes {
     var x = x
     x.replace(with: -87.3, where: x .< -87.3)
     x.replace(with: 88.3, where: x .> 88.3)
-    let magic: Float = 12_582_912   // 1.5 · 2^23
-    let shifted = Lanes(repeating: magic).addingProduct(x, 1.442_695_04)   // x·log₂e + magic
+    let magic: Float = 12_582_912  // 1.5 · 2^23
+    let shifted = Lanes(repeating: magic).addingProduct(x, 1.442_695_04)  // x·log₂e + magic
     let n = shifted - magic
     var r = x.addingProduct(n, -0.693_359_375)
     r = r.addingProduct(n, 2.121_944_4e-4)
@@ -47,7 +47,7 @@ public func log(_ x: Lanes) -> Lanes {
     // The exponent as a float, by the 2²³ trick: (2²³ + k) − (2²³ + 127) = k − 127.
     let magic: Float = 8_388_608
     var e = unsafeBitCast((bits &>> 23) | unsafeBitCast(Lanes(repeating: magic), to: SIMD8<Int32>.self), to: Lanes.self) - (magic + 127)
-    var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: Lanes.self)   // in [1, 2)
+    var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: Lanes.self)  // in [1, 2)
     let big = m .> 1.414_213_56
     m.replace(with: m * 0.5, where: big)
     e.replace(with: e + 1, where: big)
@@ -83,8 +83,10 @@ public func tanh(_ x: Lanes) -> Lanes { 2 * sigmoid(2 * x) - 1 }
 /// `f` is called at two places, so the optimiser keeps a closure out of line and calls it,
 /// with its constants reloaded, for every vector.
 @inline(__always)
-public func map(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
-                _ f: (Lanes) -> Lanes) {
+public func map(
+    _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int,
+    _ f: (Lanes) -> Lanes
+) {
     var i = 0
     while i + 8 <= count {
         let v = UnsafeRawPointer(x + i).loadUnaligned(as: Lanes.self)

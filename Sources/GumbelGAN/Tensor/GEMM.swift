@@ -27,8 +27,9 @@ public func gemm(
 ) {
     let (m, k) = transposeA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
     let (kb, n) = transposeB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
-    precondition(k == kb && c.rows == m && c.columns == n,
-                 "gemm: op(A) \(m)×\(k) · op(B) \(kb)×\(n) into C \(c.rows)×\(c.columns)")
+    precondition(
+        k == kb && c.rows == m && c.columns == n,
+        "gemm: op(A) \(m)×\(k) · op(B) \(kb)×\(n) into C \(c.rows)×\(c.columns)")
     guard m > 0, n > 0 else { return }
     let beta: Float = accumulation == .overwrite ? 0 : 1
     guard k > 0 else {
@@ -49,8 +50,9 @@ public func gemm(
 public func transpose(_ a: Matrix, into b: Matrix) {
     precondition(b.rows == a.columns && b.columns == a.rows, "transpose: \(a.rows)×\(a.columns) into \(b.rows)×\(b.columns)")
     guard a.rows > 0, a.columns > 0 else { return }
-    cblas_somatcopy(CblasRowMajor, CblasTrans, Int32(a.rows), Int32(a.columns), 1, a.base, Int32(max(a.stride, 1)),
-                    b.base, Int32(max(b.stride, 1)))
+    cblas_somatcopy(
+        CblasRowMajor, CblasTrans, Int32(a.rows), Int32(a.columns), 1, a.base, Int32(max(a.stride, 1)),
+        b.base, Int32(max(b.stride, 1)))
 }
 
 /// Sets the number of threads OpenBLAS uses in this process (one per rank when ranks

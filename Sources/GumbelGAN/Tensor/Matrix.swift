@@ -32,15 +32,17 @@ public struct Matrix {
 
     /// Rows `range` as a matrix of their own (no copy).
     public func rows(_ range: Range<Int>) -> Matrix {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rows,
-                     "Matrix.rows: \(range) outside 0..<\(rows)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= rows,
+            "Matrix.rows: \(range) outside 0..<\(rows)")
         return Matrix(base + range.lowerBound * stride, rows: range.count, columns: columns, stride: stride)
     }
 
     /// Columns `range` as a matrix of their own (no copy; rows keep this matrix's stride).
     public func columns(_ range: Range<Int>) -> Matrix {
-        precondition(range.lowerBound >= 0 && range.upperBound <= columns,
-                     "Matrix.columns: \(range) outside 0..<\(columns)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= columns,
+            "Matrix.columns: \(range) outside 0..<\(columns)")
         return Matrix(base + range.lowerBound, rows: rows, columns: range.count, stride: stride)
     }
 
@@ -85,8 +87,9 @@ public struct Matrix {
 
     /// Copies all values of `source`, which must have the same shape.
     public func copy(from source: Matrix) {
-        precondition(source.rows == rows && source.columns == columns,
-                     "Matrix.copy: \(source.rows)×\(source.columns) into \(rows)×\(columns)")
+        precondition(
+            source.rows == rows && source.columns == columns,
+            "Matrix.copy: \(source.rows)×\(source.columns) into \(rows)×\(columns)")
         if isContiguous && source.isContiguous { return base.update(from: source.base, count: count) }
         for i in 0..<rows { row(i).update(from: source.row(i), count: columns) }
     }

@@ -15,8 +15,9 @@ public struct Tensor {
     public init(_ storage: FloatBuffer, offset: Int = 0, shape: [Int]) {
         let count = shape.reduce(1, *)
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
-        precondition(offset >= 0 && offset + count <= storage.count,
-                     "Tensor: \(shape) at offset \(offset) does not fit \(storage.count) values")
+        precondition(
+            offset >= 0 && offset + count <= storage.count,
+            "Tensor: \(shape) at offset \(offset) does not fit \(storage.count) values")
         self.storage = storage
         self.offset = offset
         self.shape = shape
@@ -52,10 +53,12 @@ public struct Tensor {
 
     /// For a rank-3 tensor `[T, B, C]`: steps `range` folded into one `(range.count·B) × C` matrix.
     public func steps(_ range: Range<Int>) -> Matrix {
-        precondition(shape.count == 3 && range.lowerBound >= 0 && range.upperBound <= shape[0],
-                     "Tensor.steps(\(range)) on shape \(shape)")
-        return Matrix(base + range.lowerBound * shape[1] * shape[2],
-                      rows: range.count * shape[1], columns: shape[2])
+        precondition(
+            shape.count == 3 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+            "Tensor.steps(\(range)) on shape \(shape)")
+        return Matrix(
+            base + range.lowerBound * shape[1] * shape[2],
+            rows: range.count * shape[1], columns: shape[2])
     }
 
     /// The values as a buffer pointer (no copy).

@@ -40,14 +40,18 @@ public final class AdversarialStep {
 
     /// `shards` splits the global batches, multiples of `pack`, between the ranks; the
     /// optimisers synchronise the ranks' gradients. `discriminator` must read `pack · V` inputs.
-    public init(generator: Generator, discriminator: Discriminator, shards: BatchShards, pack: Int = 1,
-                estimator: Estimator, encoder: RealInputs,
-                generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer) {
+    public init(
+        generator: Generator, discriminator: Discriminator, shards: BatchShards, pack: Int = 1,
+        estimator: Estimator, encoder: RealInputs,
+        generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer
+    ) {
         let (t, v) = (generator.length, generator.vocabularySize)
-        precondition(discriminator.vocabularySize == pack * v && discriminator.length == t,
-                     "AdversarialStep: the discriminator must read \(pack) × \(v) inputs over \(t) steps")
-        precondition(pack >= 1 && shards.realRows % pack == 0 && shards.generatedRows % pack == 0,
-                     "AdversarialStep: \(shards.realRows) real and \(shards.generatedRows) generated rows do not split into packs of \(pack)")
+        precondition(
+            discriminator.vocabularySize == pack * v && discriminator.length == t,
+            "AdversarialStep: the discriminator must read \(pack) × \(v) inputs over \(t) steps")
+        precondition(
+            pack >= 1 && shards.realRows % pack == 0 && shards.generatedRows % pack == 0,
+            "AdversarialStep: \(shards.realRows) real and \(shards.generatedRows) generated rows do not split into packs of \(pack)")
         self.generator = generator
         self.discriminator = discriminator
         self.shards = shards
@@ -69,16 +73,21 @@ public final class AdversarialStep {
 
     /// One process, its own optimisers with Adam's `adam` settings (`discriminatorAdam` for the
     /// discriminator when given): for benchmarks and tests.
-    public convenience init(generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
-                            estimator: Estimator, encoder: RealInputs, adam: AdamSettings, discriminatorAdam: AdamSettings? = nil,
-                            communicator: Communicator = SingleProcess()) {
-        self.init(generator: generator, discriminator: discriminator,
-                  shards: BatchShards(realRows: realRows, generatedRows: fakeRows, unit: pack, communicator: communicator),
-                  pack: pack, estimator: estimator, encoder: encoder,
-                  generatorOptimizer: DistributedOptimizer(parameterCount: generator.parameters.count, settings: adam,
-                                                           communicator: communicator),
-                  discriminatorOptimizer: DistributedOptimizer(parameterCount: discriminator.parameters.count,
-                                                               settings: discriminatorAdam ?? adam, communicator: communicator))
+    public convenience init(
+        generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
+        estimator: Estimator, encoder: RealInputs, adam: AdamSettings, discriminatorAdam: AdamSettings? = nil,
+        communicator: Communicator = SingleProcess()
+    ) {
+        self.init(
+            generator: generator, discriminator: discriminator,
+            shards: BatchShards(realRows: realRows, generatedRows: fakeRows, unit: pack, communicator: communicator),
+            pack: pack, estimator: estimator, encoder: encoder,
+            generatorOptimizer: DistributedOptimizer(
+                parameterCount: generator.parameters.count, settings: adam,
+                communicator: communicator),
+            discriminatorOptimizer: DistributedOptimizer(
+                parameterCount: discriminator.parameters.count,
+                settings: discriminatorAdam ?? adam, communicator: communicator))
     }
 
     /// Runs iteration `step` on this rank's real examples `realSymbols` (`shards.real.count × T`
@@ -86,23 +95,28 @@ public final class AdversarialStep {
     /// generator's temperature, `inputTau` the real inputs'; `learningRateScale` scales both
     /// learning rates; `entropyBonus` λ adds `−λ · mean_{rows,t} H(softmax ℓ_t)` to the
     /// generator's loss. Returns this rank's sums.
-    public func run(step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
-                    learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom) -> StepLosses {
+    public func run(
+        step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
+        learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom
+    ) -> StepLosses {
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
-        encoder.encode(realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
-                       firstRow: shards.real.lowerBound)
+        encoder.encode(
+            realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
+            firstRow: shards.real.lowerBound)
         g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound)
         g.forward(gws, temperature: tau, estimator: estimator)
 
         // Discriminator step.
         d.parameters.zeroGradients()
         d.forward(packedReal, realWorkspace)
-        let realLoss = LogitLoss.real.evaluate(logits: UnsafeBufferPointer(realWorkspace.logits.values),
-                                               scale: 1 / Float(realPacks), gradients: realWorkspace.logitGradients.values)
+        let realLoss = LogitLoss.real.evaluate(
+            logits: UnsafeBufferPointer(realWorkspace.logits.values),
+            scale: 1 / Float(realPacks), gradients: realWorkspace.logitGradients.values)
         d.backward(realWorkspace, .parameters)
         d.forward(packedFake, fakeWorkspace)
-        let fakeLoss = LogitLoss.fake.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
-                                               scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+        let fakeLoss = LogitLoss.fake.evaluate(
+            logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
+            scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
         d.backward(fakeWorkspace, .parameters)
         let realProbability = sigmoidSum(realWorkspace.logits)
         let fakeProbability = sigmoidSum(fakeWorkspace.logits)
@@ -111,15 +125,18 @@ public final class AdversarialStep {
         // Generator step, through the updated discriminator.
         g.parameters.zeroGradients()
         d.forward(packedFake, fakeWorkspace)
-        let generatorLoss = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
-                                                         scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+        let generatorLoss = LogitLoss.generator.evaluate(
+            logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
+            scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
         d.backward(fakeWorkspace, .inputs)
-        g.backward(gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
-                   entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
+        g.backward(
+            gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
+            entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
         generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
 
-        return StepLosses(sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
-                          realPacks: realPacks, fakePacks: fakePacks)
+        return StepLosses(
+            sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
+            realPacks: realPacks, fakePacks: fakePacks)
     }
 
     private func sigmoidSum(_ logits: Matrix) -> Double {

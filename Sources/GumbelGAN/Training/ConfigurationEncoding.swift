@@ -23,7 +23,8 @@ extension TrainingConfiguration {
     /// The first top-level setting (a `config.json` key, in sorted order) whose value differs
     /// between `self` and `other`, ignoring `ignoring`, with both values as JSON; nil when none.
     public func firstDifference(from other: TrainingConfiguration, ignoring: Set<String> = [])
-        -> (key: String, mine: String, theirs: String)? {
+        -> (key: String, mine: String, theirs: String)?
+    {
         func fields(_ c: TrainingConfiguration) -> [String: String] {
             let object = (try? JSONSerialization.jsonObject(with: c.json()) as? [String: Any]) ?? [:]
             return object.mapValues { value in

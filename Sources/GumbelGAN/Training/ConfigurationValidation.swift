@@ -5,15 +5,18 @@ extension TrainingConfiguration {
     /// anything is allocated; with `ranks`, also that every rank gets at least one pack of
     /// each batch. Throws the first problem.
     public func validate(ranks: Int = 1) throws {
-        let positive: [(String, Int)] = [("iterations", iterations), ("batchSize", batchSize),
-                                         ("generatorBatchSize", generatorBatchSize), ("hiddenSize", hiddenSize),
-                                         ("discriminatorHiddenSize", discriminatorHiddenSize), ("logEvery", logEvery),
-                                         ("evaluateEvery", evaluateEvery), ("evaluationSamples", evaluationSamples),
-                                         ("pack", pack)]
+        let positive: [(String, Int)] = [
+            ("iterations", iterations), ("batchSize", batchSize),
+            ("generatorBatchSize", generatorBatchSize), ("hiddenSize", hiddenSize),
+            ("discriminatorHiddenSize", discriminatorHiddenSize), ("logEvery", logEvery),
+            ("evaluateEvery", evaluateEvery), ("evaluationSamples", evaluationSamples),
+            ("pack", pack),
+        ]
         for (key, value) in positive where value < 1 { throw ConfigurationError([key], "%0 must be at least 1 (got \(value))") }
         if batchSize % pack != 0 || generatorBatchSize % pack != 0 {
-            throw ConfigurationError(["batchSize", "generatorBatchSize", "pack"],
-                                     "%0 (\(batchSize)) and %1 (\(generatorBatchSize)) must be multiples of %2 (\(pack))")
+            throw ConfigurationError(
+                ["batchSize", "generatorBatchSize", "pack"],
+                "%0 (\(batchSize)) and %1 (\(generatorBatchSize)) must be multiples of %2 (\(pack))")
         }
         for (key, schedule) in [("temperature", temperature), ("inputTemperature", inputTemperature)] {
             if !(schedule.start > 0 && schedule.end > 0 && schedule.start.isFinite && schedule.end.isFinite) {
@@ -27,9 +30,11 @@ extension TrainingConfiguration {
             if !ok { throw ConfigurationError(keys, message) }
         }
         try require(truthProbability > 0 && truthProbability < 1, ["truthProbability"], "%0 must lie in (0, 1) (got \(truthProbability))")
-        try require(adam.learningRate > 0 && adam.learningRate.isFinite, ["adam.learningRate"], "%0 must be positive and finite (got \(adam.learningRate))")
-        try require(adam.beta1 >= 0 && adam.beta1 < 1 && adam.beta2 >= 0 && adam.beta2 < 1, ["adam.beta1", "adam.beta2"],
-                    "%0 and %1 must lie in [0, 1) (got \(adam.beta1), \(adam.beta2))")
+        try require(
+            adam.learningRate > 0 && adam.learningRate.isFinite, ["adam.learningRate"], "%0 must be positive and finite (got \(adam.learningRate))")
+        try require(
+            adam.beta1 >= 0 && adam.beta1 < 1 && adam.beta2 >= 0 && adam.beta2 < 1, ["adam.beta1", "adam.beta2"],
+            "%0 and %1 must lie in [0, 1) (got \(adam.beta1), \(adam.beta2))")
         if let d = discriminatorLearningRate {
             try require(d > 0 && d.isFinite, ["discriminatorLearningRate"], "%0 must be positive and finite (got \(d))")
         }

@@ -6,6 +6,8 @@ public struct Evaluation: Sendable, Equatable, Codable {
     public var heldOutNLL: Double?
 
     private enum CodingKeys: String, CodingKey {
-        case samples, trainingNLL = "train_nll", heldOutNLL = "heldout_nll"
+        case samples
+        case trainingNLL = "train_nll"
+        case heldOutNLL = "heldout_nll"
     }
 }

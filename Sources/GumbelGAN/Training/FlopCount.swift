@@ -10,8 +10,10 @@
 ///   step `4D·(2D+V)` per step (hidden and weight gradients), in the generator's step
 ///   `4D·(D+V)` (hidden and input gradients).
 public enum FlopCount {
-    public static func adversarialIteration(realRows r: Int, fakeRows f: Int, length t: Int, vocabulary v: Int,
-                                            generatorHidden g: Int, discriminatorHidden d: Int) -> Double {
+    public static func adversarialIteration(
+        realRows r: Int, fakeRows f: Int, length t: Int, vocabulary v: Int,
+        generatorHidden g: Int, discriminatorHidden d: Int
+    ) -> Double {
         let (R, F, T, V, G, D) = (Double(r), Double(f), Double(t), Double(v), Double(g), Double(d))
         let generator = 3 * F * ((T - 1) * 4 * G * (V + G) + T * V * G)
         let discriminatorForward = (R + 2 * F) * T * 4 * D * (V + D)

@@ -3,7 +3,7 @@
 /// sums with one allreduce and returns the global means.
 public struct IntervalFigures: Sendable {
     var iterations = 0
-    var sums = [Double](repeating: 0, count: 6)   // real, fake, generator losses, σ real, σ fake, NLL
+    var sums = [Double](repeating: 0, count: 6)  // real, fake, generator losses, σ real, σ fake, NLL
     var realPacks = 1, fakePacks = 1, symbols = 1
     var adversarial = false
 

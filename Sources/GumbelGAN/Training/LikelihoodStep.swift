@@ -51,7 +51,8 @@ public final class LikelihoodStep {
         RealInputs.writeOneHot(symbols, into: inputs)
         if g.initialState != .zero { g.drawNoise(workspace, random: random, step: step, firstRow: shard.lowerBound) }
         g.forward(workspace, teacherInputs: inputs)
-        return SequenceLikelihood.negativeLogLikelihood(logits: workspace.logits, targets: inputs, scale: scale,
-                                                        gradients: workspace.logitGradients)
+        return SequenceLikelihood.negativeLogLikelihood(
+            logits: workspace.logits, targets: inputs, scale: scale,
+            gradients: workspace.logitGradients)
     }
 }

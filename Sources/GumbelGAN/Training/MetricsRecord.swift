@@ -22,6 +22,9 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case step, tau, seconds, nll, evaluation
-        case lossD = "loss_d", lossG = "loss_g", dReal = "d_real", dFake = "d_fake"
+        case lossD = "loss_d"
+        case lossG = "loss_g"
+        case dReal = "d_real"
+        case dFake = "d_fake"
     }
 }

@@ -25,12 +25,14 @@ public struct RealInputs: Sendable {
     /// Encodes `symbols` (`rows` sequences of `T` symbol indices, row-major) into `x`
     /// (`[T, rows, V]`). Row `r` is row `firstRow + r` of the global batch at `step`; its
     /// noise `g_t[v]` is the draw at `(realGumbel, step, row, t·V + v)`.
-    public func encode(_ symbols: UnsafeBufferPointer<Int32>, into x: Tensor, temperature tau: Float,
-                       random: CounterRandom, step: Int, firstRow: Int) {
+    public func encode(
+        _ symbols: UnsafeBufferPointer<Int32>, into x: Tensor, temperature tau: Float,
+        random: CounterRandom, step: Int, firstRow: Int
+    ) {
         let (length, rows, v) = (x.shape[0], x.shape[1], vocabularySize)
         precondition(x.shape[2] == v && symbols.count == rows * length, "RealInputs.encode: \(symbols.count) symbols into \(x.shape)")
         if encoding == .oneHot { return Self.writeOneHot(symbols, into: x) }
-        let out = x.base   // step t of row r starts at (t·rows + r)·V
+        let out = x.base  // step t of row r starts at (t·rows + r)·V
         let onTruth = Foundation.log(truthProbability)
         let offTruth = Foundation.log((1 - truthProbability) / Float(v - 1))
         withUnsafeTemporaryAllocation(of: Float.self, capacity: length * v) { noise in
@@ -55,7 +57,7 @@ public struct RealInputs: Sendable {
         let (length, rows, v) = (x.shape[0], x.shape[1], x.shape[2])
         precondition(symbols.count == rows * length, "RealInputs.writeOneHot: \(symbols.count) symbols into \(x.shape)")
         x.zero()
-        let out = x.base   // step t of row r starts at (t·rows + r)·V
+        let out = x.base  // step t of row r starts at (t·rows + r)·V
         for r in 0..<rows { for t in 0..<length { out[(t * rows + r) * v + Int(symbols[r * length + t])] = 1 } }
     }
 }

@@ -1,12 +1,5 @@
 import Foundation
 
-/// How a run ended.
-public enum TrainingOutcome: Sendable, Equatable {
-    case finished
-    /// A stop was requested (a signal); the run stopped after `step` with a checkpoint.
-    case stopped(step: Int)
-}
-
 /// A training run on one rank: the session's iterations on their schedule, from the
 /// session's completed iterations to the configured count. The whole procedure is
 /// ``run()``; everything a rank prints or writes is an observer's (``TrainingEvent``).
@@ -27,8 +20,10 @@ public final class TrainingRun {
     public private(set) var started = Date()
 
     /// `stopRequested` is asked after every iteration (a signal handler's flag).
-    public init(session: TrainingSession, schedule: TrainingSchedule = TrainingSchedule(), observers: [TrainingObserver] = [],
-                stopRequested: @escaping () -> Bool = { false }) {
+    public init(
+        session: TrainingSession, schedule: TrainingSchedule = TrainingSchedule(), observers: [TrainingObserver] = [],
+        stopRequested: @escaping () -> Bool = { false }
+    ) {
         self.session = session
         self.schedule = schedule
         self.observers = observers
@@ -44,7 +39,7 @@ public final class TrainingRun {
         started = Date()
         var interval = IntervalFigures()
         var lastLogged: MetricsRecord?
-        var flags = [Double](repeating: 0, count: 2)   // [a rank saw a non-finite loss, a rank was asked to stop]
+        var flags = [Double](repeating: 0, count: 2)  // [a rank saw a non-finite loss, a rank was asked to stop]
         while session.completedIterations < c.iterations {
             let report = session.iterate()
             let step = report.step
@@ -54,8 +49,10 @@ public final class TrainingRun {
             flags.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
             if flags[0] > 0 { throw DistributedError.notFinite(step: step, what: "a loss") }
             if step % schedule.checkReplicasEvery == 0 || step == c.iterations { try session.checkReplicas() }
-            try self.report(.iterated(step: step, interval: interval.localRecord(step: step, tau: report.temperature),
-                                      lastLogged: lastLogged))
+            try self.report(
+                .iterated(
+                    step: step, interval: interval.localRecord(step: step, tau: report.temperature),
+                    lastLogged: lastLogged))
 
             let stopping = flags[1] > 0 && step < c.iterations
             if stopping || step % schedule.checkpointEvery == 0 && step < c.iterations {
@@ -69,8 +66,9 @@ public final class TrainingRun {
 
             let evaluating = step % c.evaluateEvery == 0 || step == c.iterations
             guard step % c.logEvery == 0 || evaluating else { continue }
-            var record = interval.record(step: step, tau: report.temperature, seconds: Date().timeIntervalSince(started),
-                                         communicator: communicator)
+            var record = interval.record(
+                step: step, tau: report.temperature, seconds: Date().timeIntervalSince(started),
+                communicator: communicator)
             interval = IntervalFigures()
             lastLogged = record
             guard [record.lossD, record.lossG, record.nll].allSatisfy({ $0?.isFinite ?? true }) else {

@@ -31,8 +31,9 @@ public final class TrainingSession {
         generator = Generator(vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState)
         generator.parameters.initialize(Self.initialization(c, hidden: c.hiddenSize), seed: c.seed)
         let adversarialRun = c.objective == .adversarial
-        shards = BatchShards(realRows: c.batchSize, generatedRows: adversarialRun ? c.generatorBatchSize : 0,
-                             unit: adversarialRun ? c.pack : 1, communicator: communicator)
+        shards = BatchShards(
+            realRows: c.batchSize, generatedRows: adversarialRun ? c.generatorBatchSize : 0,
+            unit: adversarialRun ? c.pack : 1, communicator: communicator)
         batch = [Int32](repeating: 0, count: shards.real.count * t)
         if c.generatorAverage > 0 {
             averagedGenerator = FloatBuffer(count: generator.parameters.count)
@@ -45,21 +46,30 @@ public final class TrainingSession {
             let d = Discriminator(vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t)
             d.parameters.initialize(Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
             discriminator = d
-            let discriminatorAdam = c.discriminatorLearningRate.map { var a = c.adam; a.learningRate = $0; return a } ?? c.adam
+            let discriminatorAdam =
+                c.discriminatorLearningRate.map {
+                    var a = c.adam
+                    a.learningRate = $0
+                    return a
+                } ?? c.adam
             adversarial = AdversarialStep(
                 generator: generator, discriminator: d, shards: shards, pack: c.pack, estimator: c.estimator,
                 encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
-                generatorOptimizer: DistributedOptimizer(parameterCount: generator.parameters.count, settings: c.adam,
-                                                         communicator: communicator),
-                discriminatorOptimizer: DistributedOptimizer(parameterCount: d.parameters.count, settings: discriminatorAdam,
-                                                             communicator: communicator))
+                generatorOptimizer: DistributedOptimizer(
+                    parameterCount: generator.parameters.count, settings: c.adam,
+                    communicator: communicator),
+                discriminatorOptimizer: DistributedOptimizer(
+                    parameterCount: d.parameters.count, settings: discriminatorAdam,
+                    communicator: communicator))
             likelihood = nil
         case .maximumLikelihood:
             discriminator = nil
             adversarial = nil
-            likelihood = LikelihoodStep(generator: generator, shards: shards,
-                                        optimizer: DistributedOptimizer(parameterCount: generator.parameters.count,
-                                                                        settings: c.adam, communicator: communicator))
+            likelihood = LikelihoodStep(
+                generator: generator, shards: shards,
+                optimizer: DistributedOptimizer(
+                    parameterCount: generator.parameters.count,
+                    settings: c.adam, communicator: communicator))
         }
     }
 
@@ -80,9 +90,10 @@ public final class TrainingSession {
         let scale = learningRateScale(at: i)
         batch.withUnsafeBufferPointer { symbols in
             if let adversarial {
-                report.adversarial = adversarial.run(step: i, realSymbols: symbols, temperature: tau,
-                                                     inputTemperature: c.inputTemperature.value(at: i),
-                                                     learningRateScale: scale, entropyBonus: c.entropyBonus, random: random)
+                report.adversarial = adversarial.run(
+                    step: i, realSymbols: symbols, temperature: tau,
+                    inputTemperature: c.inputTemperature.value(at: i),
+                    learningRateScale: scale, entropyBonus: c.entropyBonus, random: random)
             } else if let likelihood {
                 report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
                 report.likelihoodSymbols = c.batchSize * dataset.length
@@ -193,8 +204,9 @@ public final class TrainingSession {
     /// the NLL of the training set and of 1,000 held-out strings.
     public func evaluate(count: Int) -> Evaluation {
         let samples = sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed))
-        let metrics = SampleMetrics.score(samples, training: dataset.strings, reference: dataset.referenceSample(count),
-                                          isValid: dataset.isValid)
+        let metrics = SampleMetrics.score(
+            samples, training: dataset.strings, reference: dataset.referenceSample(count),
+            isValid: dataset.isValid)
         var evaluation = Evaluation(samples: metrics)
         if configuration.objective == .maximumLikelihood {
             withSamplingWeights {

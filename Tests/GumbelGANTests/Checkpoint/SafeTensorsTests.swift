@@ -1,12 +1,16 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct SafeTensorsTests {
-    let sample = SafeTensors(tensors: [.init(name: "a.weight", shape: [2, 3], values: [1, -2, 3.5, 0, .pi, -0]),
-                                       .init(name: "a.bias", shape: [2], values: [7, 8]),
-                                       .init(name: "scalar", shape: [], values: [42])],
-                             metadata: ["format_version": "1", "note": "é"])
+    let sample = SafeTensors(
+        tensors: [
+            .init(name: "a.weight", shape: [2, 3], values: [1, -2, 3.5, 0, .pi, -0]),
+            .init(name: "a.bias", shape: [2], values: [7, 8]),
+            .init(name: "scalar", shape: [], values: [42]),
+        ],
+        metadata: ["format_version": "1", "note": "é"])
 
     @Test func roundTrip() throws {
         let path = temporaryFolder() + "/m.safetensors"
@@ -89,4 +93,3 @@ import Testing
         }
     }
 }
-

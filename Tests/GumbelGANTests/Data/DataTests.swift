@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct GrammarTests {
@@ -25,8 +26,9 @@ import Testing
         // The knobs do what they say.
         #expect(Grammar(stopProbability: 1).samples(50, set: .training, random: CounterRandom(seed: 3)).allSatisfy { $0 == "x" })
         #expect(Grammar(maximumDepth: 0).samples(50, set: .training, random: CounterRandom(seed: 3)).allSatisfy { $0 == "x" })
-        #expect(Grammar(stopProbability: 0.1, maximumDepth: 1).samples(200, set: .training, random: CounterRandom(seed: 3))
-            .allSatisfy { $0.count <= 3 })
+        #expect(
+            Grammar(stopProbability: 0.1, maximumDepth: 1).samples(200, set: .training, random: CounterRandom(seed: 3))
+                .allSatisfy { $0.count <= 3 })
     }
 }
 
@@ -39,7 +41,7 @@ import Testing
         #expect(v.decode(e) == "x+x")
         #expect(v.encode("x+x+x+x", length: 5) == nil)
         #expect(v.encode("x?x", length: 5) == nil)
-        #expect(v.decode([0, 5, 0, 5, 5] as [Int32]) == "x x")   // padding inside stays
+        #expect(v.decode([0, 5, 0, 5, 5] as [Int32]) == "x x")  // padding inside stays
         let u = Vocabulary.of(lines: ["ab", "ba c"])
         #expect(u.symbols == ["a", "b", " ", "c", Vocabulary.userPadding] && u.paddingIndex == 4)
         let data = try! JSONEncoder().encode(u)
@@ -60,7 +62,7 @@ import Testing
         let c = try Corpus.load(path: text("CCO\nc1ccccc1\r\n\n  \nCC(=O)O\n"))
         #expect(c.lines == ["CCO", "c1ccccc1", "CC(=O)O"])
         #expect(c.length == 8)
-        #expect(Set(c.vocabulary.symbols) == Set("CO1c(=)") .union([Vocabulary.userPadding]))
+        #expect(Set(c.vocabulary.symbols) == Set("CO1c(=)").union([Vocabulary.userPadding]))
         let d = try Dataset.load(.file(path: c.path, maximumLength: nil, skipLong: false), seed: 1)
         #expect(d.symbols.count == 3 * 8)
         #expect(d.isValid("CCO") && !d.isValid("") && !d.isValid("C\(Vocabulary.userPadding)O"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct ShardTests {
@@ -73,9 +74,15 @@ import Testing
         let errors = Collected<String>()
         try sessions([small(), small(), small()]) { s in
             _ = s.iterate()
-            do { try s.checkReplicas(); errors.set(s.communicator.rank, "none") } catch { errors.set(s.communicator.rank, "\(error)") }
+            do {
+                try s.checkReplicas()
+                errors.set(s.communicator.rank, "none")
+            } catch { errors.set(s.communicator.rank, "\(error)") }
             if s.communicator.rank == 1 { s.discriminator!.parameters.values.pointer[3] += 1e-6 }
-            do { try s.checkReplicas(); errors.set(10 + s.communicator.rank, "none") } catch { errors.set(10 + s.communicator.rank, "\(error)") }
+            do {
+                try s.checkReplicas()
+                errors.set(10 + s.communicator.rank, "none")
+            } catch { errors.set(10 + s.communicator.rank, "\(error)") }
         }
         for rank in 0..<3 {
             #expect(errors[rank] == "none")
@@ -86,7 +93,10 @@ import Testing
     @Test func differentSettingsOnRanksAreRefused() throws {
         let errors = Collected<Bool>()
         try sessions([small(seed: 3), small(seed: 3), small(seed: 4)]) { s in
-            do { try s.configuration.checkAgreement(with: s.dataset, across: s.communicator); errors.set(s.communicator.rank, false) } catch {
+            do {
+                try s.configuration.checkAgreement(with: s.dataset, across: s.communicator)
+                errors.set(s.communicator.rank, false)
+            } catch {
                 errors.set(s.communicator.rank, error as? DistributedError == .configurationsDiffer)
             }
         }

@@ -1,16 +1,18 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct MetricsTests {
     @Test func handMadeSamples() {
-        let m = SampleMetrics.score(["x", "x+x", "x+x", "xx", "x*x"], training: ["x", "x+x"],
-                                    reference: ["x", "x", "x+x", "x-x", "x*x"], isValid: Grammar.derives)
+        let m = SampleMetrics.score(
+            ["x", "x+x", "x+x", "xx", "x*x"], training: ["x", "x+x"],
+            reference: ["x", "x", "x+x", "x-x", "x*x"], isValid: Grammar.derives)
         #expect(m.count == 5)
-        #expect(m.validity == 0.8)       // "xx" is not derived
-        #expect(m.uniqueness == 0.8)     // 4 distinct of 5
-        #expect(m.novelty == 0.25)       // of 4 valid, only "x*x" is new
-        #expect(m.coverage == 0.75)      // {x, x+x, x*x} of the reference's {x, x+x, x-x, x*x}
+        #expect(m.validity == 0.8)  // "xx" is not derived
+        #expect(m.uniqueness == 0.8)  // 4 distinct of 5
+        #expect(m.novelty == 0.25)  // of 4 valid, only "x*x" is new
+        #expect(m.coverage == 0.75)  // {x, x+x, x*x} of the reference's {x, x+x, x-x, x*x}
         // Lengths: samples {1: .2, 2: .2, 3: .6}, training {1: .5, 3: .5}, M = {1: .35, 2: .1, 3: .55}.
         let kl1 = 0.2 * log2(0.2 / 0.35) + 0.2 * log2(0.2 / 0.1) + 0.6 * log2(0.6 / 0.55)
         let kl2 = 0.5 * log2(0.5 / 0.35) + 0.5 * log2(0.5 / 0.55)
@@ -35,4 +37,3 @@ import Testing
         #expect(m.validity == 0 && m.novelty == 0 && m.coverage == 0 && m.uniqueness == 0.5)
     }
 }
-

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GumbelGAN
 
 /// A small LSTM with its input, initial state and a loss `L = Σ w ⊙ (h_1 … h_T)`. States
@@ -39,7 +40,7 @@ struct LSTMFixture {
     func outputGradients() -> Tensor { Tensor(shape: [hiddenSize, steps * rows], values: w) }
 
     /// Step `t`'s block of `outputGradients()`.
-    func step(_ t: Int, of gradients: Tensor) -> Matrix { gradients.matrix.columns(t * rows ..< (t + 1) * rows) }
+    func step(_ t: Int, of gradients: Tensor) -> Matrix { gradients.matrix.columns(t * rows..<(t + 1) * rows) }
 
     func checked(_ names: [String]) -> [Checked] {
         names.map { Checked(name: $0, values: parameters.value("lstm.\($0)"), analytic: parameters.gradient("lstm.\($0)").array) }
@@ -55,11 +56,13 @@ struct LSTMFixture {
         let dhs = f.outputGradients()
         f.lstm.backward(f.a, inputGradients: dx) { f.step($0, of: dhs) }
         let dh0 = Array(f.a.hiddenGradient.values), dc0 = Array(f.a.cellGradient.values)
-        expectGradients("LSTM", f.checked(["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) + [
-            Checked(name: "inputs", values: f.x, analytic: dx.array),
-            Checked(name: "h0", values: f.h0, analytic: dh0),
-            Checked(name: "c0", values: f.c0, analytic: dc0),
-        ], loss: f.loss)
+        expectGradients(
+            "LSTM",
+            f.checked(["weight_ih", "weight_hh", "bias_ih", "bias_hh"]) + [
+                Checked(name: "inputs", values: f.x, analytic: dx.array),
+                Checked(name: "h0", values: f.h0, analytic: dh0),
+                Checked(name: "c0", values: f.c0, analytic: dc0),
+            ], loss: f.loss)
     }
 
     /// Step by step (as the generator runs it) gives what the whole-sequence path gives.

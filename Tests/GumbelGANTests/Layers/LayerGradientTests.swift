@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 /// A tensor to check: its values (perturbed by the check) and the analytic gradient.
@@ -44,11 +45,14 @@ func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
         fc.forward(x.matrix, into: y.matrix)
         fc.accumulateGradients(input: x.matrix, outputGradient: dy.matrix)
         fc.inputGradient(dy.matrix, into: dx.matrix)
-        expectGradients("Linear", [
-            Checked(name: "weight", values: p.value("fc.weight"), analytic: p.gradient("fc.weight").array),
-            Checked(name: "bias", values: p.value("fc.bias"), analytic: p.gradient("fc.bias").array),
-            Checked(name: "input", values: x, analytic: dx.array),
-        ]) {
+        expectGradients(
+            "Linear",
+            [
+                Checked(name: "weight", values: p.value("fc.weight"), analytic: p.gradient("fc.weight").array),
+                Checked(name: "bias", values: p.value("fc.bias"), analytic: p.gradient("fc.bias").array),
+                Checked(name: "input", values: x, analytic: dx.array),
+            ]
+        ) {
             fc.forward(x.matrix, into: y.matrix)
             return dot(w, y.values)
         }
@@ -85,12 +89,13 @@ func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
     /// one), the first of equal largest scores winning, written `symbolStride` apart.
     @Test func symbolsAreTheFirstLargestScore() {
         let (rows, n) = (21, 5)
-        let h = Tensor(shape: [rows, n], values: (0..<rows * n).map { Float(($0 * 7) % 11 / 3) })   // many ties
+        let h = Tensor(shape: [rows, n], values: (0..<rows * n).map { Float(($0 * 7) % 11 / 3) })  // many ties
         let g = Tensor(zeros: [rows, n]), y = Tensor(zeros: [rows, n])
         var symbols = [Int32](repeating: -1, count: 2 * rows)
         symbols.withUnsafeMutableBufferPointer {
-            GumbelSoftmax.forward(logits: h.matrix, gumbel: g.matrix, temperature: 1, into: y.matrix,
-                                  symbols: $0.baseAddress!, symbolStride: 2)
+            GumbelSoftmax.forward(
+                logits: h.matrix, gumbel: g.matrix, temperature: 1, into: y.matrix,
+                symbols: $0.baseAddress!, symbolStride: 2)
         }
         for r in 0..<rows {
             let scores = (0..<n).map { h.matrix[r, $0] }
@@ -156,7 +161,8 @@ func passes(_ analytic: [Float], values: Tensor, loss: () -> Double) -> Bool {
         let sink = Tensor(zeros: [4, 6])
         expectGradients("entropy", [Checked(name: "logits", values: l, analytic: d.array)]) {
             sink.zero()
-            return -Double(lambda) * CategoricalEntropy.addNegativeEntropyGradient(logits: l.matrix, weight: 0, into: sink.matrix, scratch: scratch.matrix)
+            return -Double(lambda)
+                * CategoricalEntropy.addNegativeEntropyGradient(logits: l.matrix, weight: 0, into: sink.matrix, scratch: scratch.matrix)
         }
     }
 }

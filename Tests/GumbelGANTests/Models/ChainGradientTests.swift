@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GumbelGAN
 
 /// The whole chain of Algorithm 1 on a few examples: noise → generator (feeding back its
@@ -50,8 +51,9 @@ struct GANFixture {
     func generatorLoss(backward: Bool) -> Double {
         generator.forward(g, temperature: temperature)
         discriminator.forward(g.samples, dFake)
-        let total = LogitLoss.generator.evaluate(logits: UnsafeBufferPointer(dFake.logits.values), scale: scale,
-                                                 gradients: dFake.logitGradients.values)
+        let total = LogitLoss.generator.evaluate(
+            logits: UnsafeBufferPointer(dFake.logits.values), scale: scale,
+            gradients: dFake.logitGradients.values)
         if backward {
             generator.parameters.zeroGradients()
             discriminator.backward(dFake, [.parameters, .inputs])
@@ -138,7 +140,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         let hidden = Tensor(zeros: [gen.hiddenSize, f.rows])
         for t in stride(from: f.length - 1, through: 0, by: -1) {
             let dLogits = ws.logitGradients[t]
-            dLogits.copy(from: f.dFake.inputGradients[t])   // the feedback gradient is left out
+            dLogits.copy(from: f.dFake.inputGradients[t])  // the feedback gradient is left out
             GumbelSoftmax.backward(outputGradient: dLogits, output: ws.samples[t], temperature: tau, into: dLogits)
             gen.output.inputGradient(dLogits, into: hidden.matrix, .transposed)
             if t > 0 { gen.lstm.backwardStep(t - 1, outputGradient: hidden.matrix, a) }
@@ -162,9 +164,10 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         for r in 0..<f.rows { for t in 0..<f.length { inputs[t][r, symbols[r][t]] = 1 } }
         f.generator.parameters.zeroGradients()
         f.generator.forward(f.g, teacherInputs: inputs)
-        let loss = SequenceLikelihood.negativeLogLikelihood(logits: f.g.logits, targets: inputs,
-                                                            scale: 1 / Float(f.rows * f.length),
-                                                            gradients: f.g.logitGradients)
+        let loss = SequenceLikelihood.negativeLogLikelihood(
+            logits: f.g.logits, targets: inputs,
+            scale: 1 / Float(f.rows * f.length),
+            gradients: f.g.logitGradients)
         f.generator.backwardTeacherForced(f.g)
         #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
         for e in f.generator.parameters.layout.entries {
@@ -191,14 +194,16 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         // Backward runs the soft path: with a gradient only on the last step, the logit
         // gradient there is the Gumbel-softmax backward at the soft sample.
         let dy = Tensor(zeros: f.g.samples.shape)
-        fillUniform(Tensor(dy.storage, offset: (f.length - 1) * f.rows * f.vocabulary, shape: [f.rows, f.vocabulary]),
-                    bound: 1, seed: 30, row: 0)
+        fillUniform(
+            Tensor(dy.storage, offset: (f.length - 1) * f.rows * f.vocabulary, shape: [f.rows, f.vocabulary]),
+            bound: 1, seed: 30, row: 0)
         f.generator.forward(f.g, temperature: f.temperature, estimator: .straightThrough)
         f.generator.parameters.zeroGradients()
         f.generator.backward(f.g, sampleGradients: dy, temperature: f.temperature, estimator: .straightThrough)
         let expected = Tensor(zeros: [f.rows, f.vocabulary])
-        GumbelSoftmax.backward(outputGradient: dy[f.length - 1], output: f.g.softSamples[f.length - 1],
-                               temperature: f.temperature, into: expected.matrix)
+        GumbelSoftmax.backward(
+            outputGradient: dy[f.length - 1], output: f.g.softSamples[f.length - 1],
+            temperature: f.temperature, into: expected.matrix)
         #expect(Array(f.g.logitGradients[f.length - 1].values) == expected.array)
     }
 }
@@ -230,9 +235,10 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 2)
         let w = discriminator.parameters.value("lstm.weight_ih").matrix
         for r in 0..<w.rows { for c in v..<(2 * v) { w[r, c] = 0 } }
-        let step = AdversarialStep(generator: generator, discriminator: discriminator, realRows: 4, fakeRows: 4, pack: 2,
-                                   estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v),
-                                   adam: AdamSettings(learningRate: 0))
+        let step = AdversarialStep(
+            generator: generator, discriminator: discriminator, realRows: 4, fakeRows: 4, pack: 2,
+            estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v),
+            adam: AdamSettings(learningRate: 0))
         let symbols = [Int32](repeating: 0, count: 4 * t)
         let losses = symbols.withUnsafeBufferPointer {
             step.run(step: 0, realSymbols: $0, temperature: 1, inputTemperature: 1, random: CounterRandom(seed: 3))

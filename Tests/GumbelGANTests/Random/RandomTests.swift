@@ -1,18 +1,26 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct PhiloxTests {
     /// Random123's known-answer vectors for Philox4x32-10.
-    @Test(arguments: [
-        ((0, 0, 0, 0), (0, 0), (0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8)),
-        ((0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF), (0xFFFF_FFFF, 0xFFFF_FFFF),
-         (0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD)),
-        ((0x243F_6A88, 0x85A3_08D3, 0x1319_8A2E, 0x0370_7344), (0xA409_3822, 0x299F_31D0),
-         (0xD16C_FE09, 0x94FD_CCEB, 0x5001_E420, 0x2412_6EA1)),
-    ] as [((UInt32, UInt32, UInt32, UInt32), (UInt32, UInt32), (UInt32, UInt32, UInt32, UInt32))])
-    func knownAnswers(counter: (UInt32, UInt32, UInt32, UInt32), key: (UInt32, UInt32),
-                      expected: (UInt32, UInt32, UInt32, UInt32)) {
+    @Test(
+        arguments: [
+            ((0, 0, 0, 0), (0, 0), (0x6627_E8D5, 0xE169_C58D, 0xBC57_AC4C, 0x9B00_DBD8)),
+            (
+                (0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF), (0xFFFF_FFFF, 0xFFFF_FFFF),
+                (0x408F_276D, 0x41C8_3B0E, 0xA20B_C7C6, 0x6D54_51FD)
+            ),
+            (
+                (0x243F_6A88, 0x85A3_08D3, 0x1319_8A2E, 0x0370_7344), (0xA409_3822, 0x299F_31D0),
+                (0xD16C_FE09, 0x94FD_CCEB, 0x5001_E420, 0x2412_6EA1)
+            ),
+        ] as [((UInt32, UInt32, UInt32, UInt32), (UInt32, UInt32), (UInt32, UInt32, UInt32, UInt32))])
+    func knownAnswers(
+        counter: (UInt32, UInt32, UInt32, UInt32), key: (UInt32, UInt32),
+        expected: (UInt32, UInt32, UInt32, UInt32)
+    ) {
         let out = Philox.block(counter, key: key)
         #expect([out.0, out.1, out.2, out.3] == [expected.0, expected.1, expected.2, expected.3])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct RunFolderTests {
@@ -13,8 +14,9 @@ import Testing
         (r1.lossD, r1.lossG, r1.dReal, r1.dFake) = (1.3, 0.2, 0.5, 0.4)
         var r2 = MetricsRecord(step: 200, tau: 1, seconds: 4)
         r2.nll = 0.7
-        r2.evaluation = Evaluation(samples: SampleMetrics(count: 1, validity: 1, uniqueness: 1, novelty: 0, coverage: 0.5, lengthJS: 0.1, bigramJS: 0.2),
-                                   trainingNLL: 0.5, heldOutNLL: 0.6)
+        r2.evaluation = Evaluation(
+            samples: SampleMetrics(count: 1, validity: 1, uniqueness: 1, novelty: 0, coverage: 0.5, lengthJS: 0.1, bigramJS: 0.2),
+            trainingNLL: 0.5, heldOutNLL: 0.6)
         try folder.append(r1)
         try folder.append(r2)
         #expect(try folder.readMetrics() == [r1, r2])

@@ -1,6 +1,7 @@
 import Foundation
-@testable import GumbelGAN
 import Testing
+
+@testable import GumbelGAN
 
 /// The built `trainer`, beside the test binary.
 let trainerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("trainer").path
@@ -10,7 +11,8 @@ let trainerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPat
 @Suite(.serialized) enum ExternalProcesses {}
 
 /// Runs a program to its end and returns its exit status and output.
-func runProgram(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+func runProgram(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String)
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -41,7 +43,10 @@ func trainerErrorWrites(_ arguments: [String]) throws -> [String] {
     process.arguments = arguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle(fileDescriptor: ends[1], closeOnDealloc: false)
-    do { try process.run() } catch { close(ends[1]); throw error }
+    do { try process.run() } catch {
+        close(ends[1])
+        throw error
+    }
     close(ends[1])
     var writes: [String] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import GumbelGAN
 
 /// A plain Float64 implementation of the generator, the discriminator and Algorithm 1's

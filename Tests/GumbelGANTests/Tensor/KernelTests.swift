@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct KernelTests {
@@ -80,7 +81,7 @@ import Testing
     /// parts of a row are summed.
     @Test func columnHelpersOnStridedBlocks() {
         let wide = Tensor(shape: [2, 30], values: (0..<60).map(Float.init))
-        let block = wide.matrix.columns(5..<16)   // 2 × 11, stride 30
+        let block = wide.matrix.columns(5..<16)  // 2 × 11, stride 30
         let sums = Tensor(shape: [2], values: [100, 200])
         withExtendedLifetime(sums) { addRowSums(of: block, to: sums.base) }
         let first: Int = (5..<16).reduce(0, +), second: Int = (35..<46).reduce(0, +)
@@ -101,7 +102,10 @@ import Testing
         let a = Tensor(shape: [3, 2], values: [1, 2, 3, 4, 5, 6])
         let wide = Tensor(shape: [2, 7], values: Array(repeating: -1, count: 14))
         transpose(a.matrix, into: wide.matrix.columns(2..<5))
-        #expect(wide.array == [-1, -1, 1, 3, 5, -1, -1,
-                               -1, -1, 2, 4, 6, -1, -1])
+        #expect(
+            wide.array == [
+                -1, -1, 1, 3, 5, -1, -1,
+                -1, -1, 2, 4, 6, -1, -1,
+            ])
     }
 }

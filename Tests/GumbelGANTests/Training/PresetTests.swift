@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct PresetTests {
@@ -38,7 +39,8 @@ import Testing
         #expect(problem { $0.truthProbability = 1 }?.settings == ["truthProbability"])
         #expect(problem { $0.data = .grammar(Grammar(), size: 0) }?.settings == ["data.size"])
         #expect(problem { $0.adam.learningRate = .infinity }?.settings == ["adam.learningRate"])
-        #expect(problem { $0.pack = 3 }?.description(naming: { "<\($0)>" })
+        #expect(
+            problem { $0.pack = 3 }?.description(naming: { "<\($0)>" })
                 == "<batchSize> (200) and <generatorBatchSize> (200) must be multiples of <pack> (3)")
         #expect(problem { _ in } == nil)
     }
@@ -117,7 +119,9 @@ import Testing
         let path = temporaryFolder() + "/m.safetensors"
         try ModelFile.write(s, to: path)
         let file = try SafeTensors.read(path)
-        #expect(file.tensor("generator_average.out.weight")?.values == Array(average[s.generator.parameters.entry("out.weight").offset...].prefix(6 * 32)))
+        #expect(
+            file.tensor("generator_average.out.weight")?.values == Array(average[s.generator.parameters.entry("out.weight").offset...].prefix(6 * 32))
+        )
         let t = try TrainingSession(configuration: c, dataset: dataset)
         try ModelFile.load(file, path: path, into: t)
         #expect(t.sample(count: 30, seed: 4) == fromAverage)

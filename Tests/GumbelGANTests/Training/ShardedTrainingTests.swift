@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct ShardedTrainingTests {
@@ -26,8 +27,13 @@ import Testing
             let session = try! TrainingSession(configuration: c, dataset: dataset, communicator: group.communicator(rank: rank))
             let log = EventLog()
             #expect(try! TrainingRun(session: session, schedule: TrainingSchedule(checkReplicasEvery: 1), observers: [log]).run() == .finished)
-            let records = log.records.map { r in var r = r; (r.seconds, r.evaluation) = (0, nil); return r }
-            let parameters = Array(session.generator.parameters.values.values) + (session.discriminator.map { Array($0.parameters.values.values) } ?? [])
+            let records = log.records.map { r in
+                var r = r
+                (r.seconds, r.evaluation) = (0, nil)
+                return r
+            }
+            let parameters =
+                Array(session.generator.parameters.values.values) + (session.discriminator.map { Array($0.parameters.values.values) } ?? [])
             out.set(rank, (records, parameters))
         }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GumbelGAN
 
 @Suite struct TrainingRunTests {
@@ -27,7 +28,10 @@ import Testing
         }
         #expect(kinds == ["i1", "i2", "i3", "l3", "i4", "c4", "i5", "i6", "e6", "i7", "i8", "c8", "i9", "l9", "i10", "e10", "f10"])
         // The progress figures between log steps are this interval's, and the last log is carried.
-        guard case .iterated(_, let interval, let last) = log.events[4] else { Issue.record("not an iteration"); return }
+        guard case .iterated(_, let interval, let last) = log.events[4] else {
+            Issue.record("not an iteration")
+            return
+        }
         #expect(interval.step == 4 && interval.lossD != nil && last?.step == 3)
     }
 
@@ -39,8 +43,13 @@ import Testing
         let s = try session()
         let first = EventLog(), second = EventLog()
         var asked = 0
-        let outcome = try TrainingRun(session: s, schedule: TrainingSchedule(checkpointEvery: 100), observers: [first],
-                                      stopRequested: { asked += 1; return asked == 5 }).run()
+        let outcome = try TrainingRun(
+            session: s, schedule: TrainingSchedule(checkpointEvery: 100), observers: [first],
+            stopRequested: {
+                asked += 1
+                return asked == 5
+            }
+        ).run()
         #expect(outcome == .stopped(step: 5))
         #expect(first.events.suffix(2) == [.checkpoint(step: 5), .stopped(step: 5)])
         #expect(try TrainingRun(session: s, observers: [second]).run() == .finished)

@@ -1,96 +1,106 @@
 import Foundation
-@testable import GumbelGAN
 import Testing
 
+@testable import GumbelGAN
+
 extension ExternalProcesses {
-@Suite struct CommandLineTests {
-    @Test func badInputsGiveOneLineAndNonZeroStatus() throws {
-        let folder = temporaryFolder()
-        let long = folder + "/long.txt"
-        try "ab\nabcdefgh\nabc\nabcdefghij\n".write(toFile: long, atomically: true, encoding: .utf8)
-        let cases: [([String], String)] = [
-            (["train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r1"], "missing.txt: no such file"),
-            (["train", "--data", long, "--max-length", "4", "--run-dir", folder + "/r2"], "long.txt:2: longer than --max-length 4 (2 lines in all)"),
-            (["train", "--batch", "0", "--run-dir", folder + "/r3"], "--batch must be at least 1"),
-            (["train", "--skip-long", "--run-dir", folder + "/r4"], "--skip-long applies to --data files only"),
-            (["train", "--temperature-start", "0", "--run-dir", folder + "/r5"], "--temperature temperatures must be positive"),
-            (["evaluate", "--run", folder + "/nothing"], "no such file"),
-        ]
-        for (arguments, fragment) in cases {
-            let r = try runTrainer(arguments)
-            #expect(r.status != 0, "\(arguments)")
-            let lines = r.err.split(separator: "\n")
-            #expect(lines.count == 1 && r.err.contains(fragment), "\(arguments): \(r.err)")
-            #expect(!FileManager.default.fileExists(atPath: folder + "/r1") && !FileManager.default.fileExists(atPath: folder + "/r2"))
+    @Suite struct CommandLineTests {
+        @Test func badInputsGiveOneLineAndNonZeroStatus() throws {
+            let folder = temporaryFolder()
+            let long = folder + "/long.txt"
+            try "ab\nabcdefgh\nabc\nabcdefghij\n".write(toFile: long, atomically: true, encoding: .utf8)
+            let cases: [([String], String)] = [
+                (["train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r1"], "missing.txt: no such file"),
+                (
+                    ["train", "--data", long, "--max-length", "4", "--run-dir", folder + "/r2"],
+                    "long.txt:2: longer than --max-length 4 (2 lines in all)"
+                ),
+                (["train", "--batch", "0", "--run-dir", folder + "/r3"], "--batch must be at least 1"),
+                (["train", "--skip-long", "--run-dir", folder + "/r4"], "--skip-long applies to --data files only"),
+                (["train", "--temperature-start", "0", "--run-dir", folder + "/r5"], "--temperature temperatures must be positive"),
+                (["evaluate", "--run", folder + "/nothing"], "no such file"),
+            ]
+            for (arguments, fragment) in cases {
+                let r = try runTrainer(arguments)
+                #expect(r.status != 0, "\(arguments)")
+                let lines = r.err.split(separator: "\n")
+                #expect(lines.count == 1 && r.err.contains(fragment), "\(arguments): \(r.err)")
+                #expect(!FileManager.default.fileExists(atPath: folder + "/r1") && !FileManager.default.fileExists(atPath: folder + "/r2"))
+            }
+            // With --skip-long the too-long lines are left out and counted instead.
+            let oneLong = folder + "/one-long.txt"
+            try "ab\nabcdefgh\nabc\n".write(toFile: oneLong, atomically: true, encoding: .utf8)
+            let skipped = try runTrainer([
+                "train", "--data", oneLong, "--max-length", "4", "--skip-long", "--iterations", "2",
+                "--batch", "2", "--generator-batch", "2", "--evaluation-samples", "10",
+                "--run-dir", folder + "/r6",
+            ])
+            #expect(skipped.status == 0 && skipped.out.contains("data: left out 1 line longer than 4"), "\(skipped.out)\(skipped.err)")
+            #expect(try String(contentsOfFile: folder + "/r6/train.txt", encoding: .utf8) == "ab\nabc\n")
         }
-        // With --skip-long the too-long lines are left out and counted instead.
-        let oneLong = folder + "/one-long.txt"
-        try "ab\nabcdefgh\nabc\n".write(toFile: oneLong, atomically: true, encoding: .utf8)
-        let skipped = try runTrainer(["train", "--data", oneLong, "--max-length", "4", "--skip-long", "--iterations", "2",
-                                      "--batch", "2", "--generator-batch", "2", "--evaluation-samples", "10",
-                                      "--run-dir", folder + "/r6"])
-        #expect(skipped.status == 0 && skipped.out.contains("data: left out 1 line longer than 4"), "\(skipped.out)\(skipped.err)")
-        #expect(try String(contentsOfFile: folder + "/r6/train.txt", encoding: .utf8) == "ab\nabc\n")
-    }
 
-    /// Every message to stderr is one `write`: mpirun forwards a rank's output as it comes,
-    /// so a message written piecemeal gets mpirun's own messages in the middle of it.
-    @Test func errorMessagesAreOneWriteEach() throws {
-        let folder = temporaryFolder()
-        let cases: [([String], String)] = [
-            (["train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r1"], "missing.txt: no such file"),
-            (["train", "--bogus"], "Unknown option '--bogus'"),
-        ]
-        for (arguments, fragment) in cases {
-            let writes = try trainerErrorWrites(arguments)
-            #expect(writes.count == 1 && writes[0].hasPrefix("Error: ") && writes[0].contains(fragment) && writes[0].hasSuffix("\n"),
+        /// Every message to stderr is one `write`: mpirun forwards a rank's output as it comes,
+        /// so a message written piecemeal gets mpirun's own messages in the middle of it.
+        @Test func errorMessagesAreOneWriteEach() throws {
+            let folder = temporaryFolder()
+            let cases: [([String], String)] = [
+                (["train", "--data", folder + "/missing.txt", "--run-dir", folder + "/r1"], "missing.txt: no such file"),
+                (["train", "--bogus"], "Unknown option '--bogus'"),
+            ]
+            for (arguments, fragment) in cases {
+                let writes = try trainerErrorWrites(arguments)
+                #expect(
+                    writes.count == 1 && writes[0].hasPrefix("Error: ") && writes[0].contains(fragment) && writes[0].hasSuffix("\n"),
                     "\(arguments): \(writes.count) writes: \(writes.prefix(5))")
+            }
         }
-    }
 
-    /// A user's file end to end: train, then evaluate and tabulate the run folder.
-    @Test func trainsOnAUserFileAndWritesTheRunFolder() throws {
-        let folder = temporaryFolder()
-        let data = folder + "/smiles.txt"
-        try "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n".write(toFile: data, atomically: true, encoding: .utf8)
-        let run = folder + "/run"
-        let r = try runTrainer(["train", "--data", data, "--iterations", "20", "--batch", "8", "--generator-batch", "8",
-                                "--log-every", "10", "--evaluate-every", "20", "--evaluation-samples", "40", "--run-dir", run])
-        #expect(r.status == 0, "\(r.err)")
-        for file in ["config.json", "train.txt", "metrics.jsonl", "losses.svg", "samples.txt", "model.safetensors"] {
-            #expect(FileManager.default.fileExists(atPath: run + "/" + file), "\(file)")
-        }
-        #expect(try String(contentsOfFile: run + "/train.txt", encoding: .utf8) == "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n")
-        let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
-        #expect(metrics.count == 2 && metrics[1].contains("\"evaluation\""))
-        #expect(r.out.contains("eval     20"))
-        // Not a terminal: plain log lines, each with the rate and the time left.
-        let stepLine = r.out.split(separator: "\n").first { $0.hasPrefix("step     10") }
-        #expect(stepLine?.contains(" it/s  ETA 0:0") == true && !r.out.contains("\u{1B}["), "\(r.out)")
-        let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
-        #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
-        // Sampling: deterministic for a seed, from a run folder or its model file, to a file.
-        let s1 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5"])
-        let s2 = try runTrainer(["sample", "--checkpoint", run + "/model.safetensors", "--count", "20", "--seed", "5"])
-        let s3 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "6"])
-        #expect(s1.status == 0 && s1.out.split(separator: "\n", omittingEmptySubsequences: false).count == 21, "\(s1.err)")
-        #expect(s1.out == s2.out && s1.out != s3.out)
-        let written = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5", "--output", folder + "/s.txt"])
-        let writtenText = try String(contentsOfFile: folder + "/s.txt", encoding: .utf8)
-        #expect(written.status == 0 && writtenText == s1.out)
-        let missing = try runTrainer(["sample", "--run", folder + "/none"])
-        #expect(missing.status != 0 && missing.err == "Error: \(folder)/none: no such file; is this a run folder written by `trainer train`?\n",
+        /// A user's file end to end: train, then evaluate and tabulate the run folder.
+        @Test func trainsOnAUserFileAndWritesTheRunFolder() throws {
+            let folder = temporaryFolder()
+            let data = folder + "/smiles.txt"
+            try "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n".write(toFile: data, atomically: true, encoding: .utf8)
+            let run = folder + "/run"
+            let r = try runTrainer([
+                "train", "--data", data, "--iterations", "20", "--batch", "8", "--generator-batch", "8",
+                "--log-every", "10", "--evaluate-every", "20", "--evaluation-samples", "40", "--run-dir", run,
+            ])
+            #expect(r.status == 0, "\(r.err)")
+            for file in ["config.json", "train.txt", "metrics.jsonl", "losses.svg", "samples.txt", "model.safetensors"] {
+                #expect(FileManager.default.fileExists(atPath: run + "/" + file), "\(file)")
+            }
+            #expect(try String(contentsOfFile: run + "/train.txt", encoding: .utf8) == "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n")
+            let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            #expect(metrics.count == 2 && metrics[1].contains("\"evaluation\""))
+            #expect(r.out.contains("eval     20"))
+            // Not a terminal: plain log lines, each with the rate and the time left.
+            let stepLine = r.out.split(separator: "\n").first { $0.hasPrefix("step     10") }
+            #expect(stepLine?.contains(" it/s  ETA 0:0") == true && !r.out.contains("\u{1B}["), "\(r.out)")
+            let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
+            #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
+            // Sampling: deterministic for a seed, from a run folder or its model file, to a file.
+            let s1 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5"])
+            let s2 = try runTrainer(["sample", "--checkpoint", run + "/model.safetensors", "--count", "20", "--seed", "5"])
+            let s3 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "6"])
+            #expect(s1.status == 0 && s1.out.split(separator: "\n", omittingEmptySubsequences: false).count == 21, "\(s1.err)")
+            #expect(s1.out == s2.out && s1.out != s3.out)
+            let written = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5", "--output", folder + "/s.txt"])
+            let writtenText = try String(contentsOfFile: folder + "/s.txt", encoding: .utf8)
+            #expect(written.status == 0 && writtenText == s1.out)
+            let missing = try runTrainer(["sample", "--run", folder + "/none"])
+            #expect(
+                missing.status != 0 && missing.err == "Error: \(folder)/none: no such file; is this a run folder written by `trainer train`?\n",
                 "\(missing.err)")
-        let empty = folder + "/empty"
-        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        try Data("{}".utf8).write(to: URL(fileURLWithPath: empty + "/config.json"))
-        let noModel = try runTrainer(["evaluate", "--run", empty])
-        #expect(noModel.status != 0 && noModel.err.contains("empty: the run folder holds no checkpoint or model yet"), "\(noModel.err)")
-        let t = try runTrainer(["table", run])
-        #expect(t.status == 0 && t.out.contains("| run |") && t.out.contains("paper-a"), "\(t.err)")
-        // The folder is not overwritten by a second run.
-        let again = try runTrainer(["train", "--data", data, "--iterations", "2", "--run-dir", run])
-        #expect(again.status != 0 && again.err.contains("already holds files"))
+            let empty = folder + "/empty"
+            try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+            try Data("{}".utf8).write(to: URL(fileURLWithPath: empty + "/config.json"))
+            let noModel = try runTrainer(["evaluate", "--run", empty])
+            #expect(noModel.status != 0 && noModel.err.contains("empty: the run folder holds no checkpoint or model yet"), "\(noModel.err)")
+            let t = try runTrainer(["table", run])
+            #expect(t.status == 0 && t.out.contains("| run |") && t.out.contains("paper-a"), "\(t.err)")
+            // The folder is not overwritten by a second run.
+            let again = try runTrainer(["train", "--data", data, "--iterations", "2", "--run-dir", run])
+            #expect(again.status != 0 && again.err.contains("already holds files"))
+        }
     }
-}
 }

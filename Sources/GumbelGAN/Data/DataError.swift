@@ -1,0 +1,31 @@
+/// What can be wrong with a user's data file. Each description is one line that names the
+/// file, says what is wrong and what to do.
+public enum DataError: UserFacingError, Equatable {
+    case missing(path: String)
+    case unreadable(path: String, reason: String)
+    case empty(path: String)
+    case noUsableLines(path: String)
+    case invalidUTF8(path: String, line: Int)
+    case tooLong(path: String, firstLine: Int, count: Int, maximumLength: Int)
+    case tooShortMaximum(maximumLength: Int)
+
+    public var description: String {
+        switch self {
+        case .missing(let p):
+            return "\(p): no such file; give --data the path of a text file with one example per line"
+        case .unreadable(let p, let reason):
+            return "\(p): cannot be read (\(reason)); check the path and its permissions"
+        case .empty(let p):
+            return "\(p): the file is empty; it needs one example per line"
+        case .noUsableLines(let p):
+            return "\(p): no usable lines (every line is blank); it needs one example per line"
+        case .invalidUTF8(let p, let line):
+            return "\(p):\(line): not valid UTF-8; save the file as UTF-8"
+        case .tooLong(let p, let first, let count, let maximum):
+            return
+                "\(p):\(first): longer than --max-length \(maximum) (\(count) line\(count == 1 ? "" : "s") in all); raise --max-length or pass --skip-long to leave them out"
+        case .tooShortMaximum(let maximum):
+            return "--max-length must be at least 1 (got \(maximum))"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import GumbelGAN
+
+/// What every rank runs: a session (restored from the checkpoint when resuming) and its
+/// ``TrainingRun``; rank 0 observes it with the terminal's progress and the run folder.
+struct RankJob: @unchecked Sendable {
+    let configuration: TrainingConfiguration
+    let dataset: Dataset
+    let stored: StoredModel?
+    /// The run folder, on rank 0 only.
+    let folder: RunFolder?
+    let showSamples: Int
+    let keep: Int
+    let schedule: TrainingSchedule
+    let stop: StopSignal
+
+    func run(communicator: Communicator) throws -> TrainingOutcome {
+        let c = configuration
+        let session =
+            try stored?.session(configuration: c, dataset: dataset, communicator: communicator)
+            ?? TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
+        var observers: [TrainingObserver] = []
+        var progress: ProgressReporter?
+        if communicator.rank == 0, let folder {
+            progress = ProgressReporter(total: c.iterations, first: session.completedIterations, ranks: communicator.size)
+            observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep)]
+        }
+        let run = TrainingRun(session: session, schedule: schedule, observers: observers, stopRequested: { stop.signal != nil })
+        let outcome = try run.run()
+        if outcome == .finished, let progress, let folder {
+            let (seconds, iterations) = (Date().timeIntervalSince(progress.progress.start), c.iterations - progress.progress.first)
+            print(
+                String(
+                    format: "train: done, %d iteration%@ in %.1f s (%.2f ms each); wrote %@",
+                    iterations, iterations == 1 ? "" : "s", seconds, 1000 * seconds / Double(max(iterations, 1)), folder.path))
+        }
+        return outcome
+    }
+
+    func stoppedMessage(step: Int) -> String {
+        "train: stopped by a signal after iteration \(step); checkpoint \(folder?.checkpointPath(step: step) ?? "written by rank 0"); continue with --resume"
+    }
+}
