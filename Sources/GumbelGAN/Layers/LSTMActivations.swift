@@ -21,8 +21,8 @@ public final class LSTMActivations {
 
     /// `[I, steps·rows]`: the inputs `x_0 … x_{T−1}`, feature-major like the states (the
     /// forward pass writes them here from the caller's row-major inputs). The input
-    /// products then read an untransposed operand: with a transposed operand of a few
-    /// columns (a vocabulary of 6) OpenBLAS ran at half the speed, more than the copy costs.
+    /// products then read an untransposed operand: OpenBLAS is slow with a transposed
+    /// operand of a few columns (a small vocabulary), slower than the copy.
     public let allInputs: Matrix
     /// `[4H, steps·rows]`: the gate activations `(i, f, g, o)` of each step (the
     /// pre-activations while a step is being computed).

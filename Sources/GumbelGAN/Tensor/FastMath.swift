@@ -115,7 +115,7 @@ public func map(
 ///
 /// Pass a local function marked `@inline(__always)`, not a closure literal: `body` is
 /// called at two places, so the optimiser keeps a closure out of line, and there the two
-/// widths mix into half-scalar code (the LSTM's backward step ran at half speed so).
+/// widths mix into half-scalar code.
 @inline(__always)
 public func forEachVector(_ count: Int, _ body: (_ start: Int, _ width: Int) -> Void) {
     var j = 0

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@testable import GumbelGAN
+
+@Suite struct RunRecorderTests {
+    /// The README's library example: a run observed by a RunRecorder writes the run folder,
+    /// and StoredModel finds the newest of its checkpoints and model.
+    @Test func aLibraryRunWritesItsFolder() throws {
+        var configuration = TrainingConfiguration(preset: .paperA, seed: 2)
+        (configuration.iterations, configuration.batchSize, configuration.generatorBatchSize) = (12, 8, 8)
+        (configuration.logEvery, configuration.evaluateEvery, configuration.evaluationSamples) = (4, 12, 30)
+        configuration.data = .grammar(Grammar(), size: 40)
+        let dataset = try Dataset.load(configuration.data, seed: configuration.seed)
+        let session = try TrainingSession(configuration: configuration, dataset: dataset)
+        let path = temporaryFolder() + "/runs/mine"
+        let folder = try RunFolder(creating: path)
+        try folder.write(configuration: configuration)
+        let recorder = RunRecorder(folder: folder, showSamples: 7, keep: 2)
+        let outcome = try TrainingRun(session: session, schedule: TrainingSchedule(checkpointEvery: 5), observers: [recorder]).run()
+        #expect(outcome == .finished)
+        #expect(folder.checkpoints().map(\.step) == [5, 10])
+        #expect(try folder.readMetrics().map(\.step) == [4, 8, 12] && recorder.records.count == 3)
+        #expect(try String(contentsOfFile: path + "/samples.txt", encoding: .utf8).split(separator: "\n").count == 7)
+        #expect(FileManager.default.fileExists(atPath: path + "/losses.svg"))
+        let stored = try StoredModel.locate(path)
+        #expect(stored.path == folder.modelPath && stored.step == 12 && stored.configuration == configuration)
+        #expect(try StoredModel.locate(folder.checkpointPath(step: 10)).step == 10)
+        try FileManager.default.removeItem(atPath: folder.modelPath)
+        #expect(try StoredModel.locate(path).step == 10)
+        let restored = try StoredModel.locate(path).session()
+        #expect(restored.completedIterations == 10)
+    }
+}
