@@ -43,4 +43,30 @@ import Testing
         #expect(throws: FileWriteError.self) { try writeAtomically(Data("new".utf8), to: target + ".dir") }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old")
     }
+
+    /// A stored configuration passes the same validation as flags: a damaged value names the
+    /// file and the setting, in config.json and in a model file's metadata alike.
+    @Test func damagedStoredConfigurationsAreNamed() throws {
+        let path = temporaryFolder()
+        let folder = try RunFolder(creating: path + "/run")
+        var c = TrainingConfiguration(preset: .tuned)
+        try folder.write(configuration: c)
+        #expect(try folder.readConfiguration() == c)
+        let text = try String(contentsOfFile: folder.configurationPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"pack\" : 8", with: "\"pack\" : 0").write(
+            toFile: folder.configurationPath, atomically: true, encoding: .utf8)
+        #expect(throws: RunFolderError.unreadable(path: folder.configurationPath, reason: "a damaged setting: pack must be at least 1 (got 0)")) {
+            try folder.readConfiguration()
+        }
+        (c.iterations, c.batchSize, c.generatorBatchSize) = (1, 16, 16)
+        c.data = .grammar(Grammar(), size: 20)
+        let session = try TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
+        let model = path + "/m.safetensors"
+        try ModelFile.write(session, to: model)
+        var file = try SafeTensors.read(model)
+        file.metadata["configuration"] = file.metadata["configuration"]!.replacingOccurrences(of: "\"pack\":8", with: "\"pack\":0")
+        #expect(throws: SafeTensorsError.badHeader(path: model, detail: "its stored configuration is damaged: pack must be at least 1 (got 0)")) {
+            try ModelFile.configuration(of: file, path: model)
+        }
+    }
 }

@@ -60,6 +60,14 @@ extension ExternalProcesses {
             #expect(!FileManager.default.fileExists(atPath: folder + "/a"))
         }
 
+        /// `--simulate-ranks` inside an mpirun job is refused on every rank, with no run folder.
+        @Test func simulatedRanksUnderMPIAreRefused() throws {
+            let folder = temporaryFolder()
+            let r = try runMPI(2, ["train", "--simulate-ranks", "2", "--iterations", "5", "--run-dir", folder + "/a"])
+            #expect(r.status != 0 && r.err.contains("--simulate-ranks cannot be used under mpirun"), "\(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/a"))
+        }
+
         /// A start-up error met by one rank alone stops every rank (none goes on to wait in a
         /// collective for ever): rank 0's run folder already holding files, and a data file
         /// missing on rank 1 only, which rank 1 reports naming itself.
