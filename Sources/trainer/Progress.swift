@@ -44,7 +44,7 @@ struct Progress {
     /// A log line: on a terminal it is printed above the progress line.
     func log(_ text: String) {
         if interactive { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-        print(text)
+        say(text)
     }
 
     func finish() {

@@ -29,11 +29,14 @@ struct RankJob: @unchecked Sendable {
         let run = TrainingRun(session: session, schedule: schedule, observers: observers, stopRequested: { stop.signal != nil })
         let outcome = try run.run()
         if outcome == .finished, let progress, let folder {
-            let (seconds, iterations) = (Date().timeIntervalSince(progress.progress.start), c.iterations - progress.progress.first)
-            print(
+            // Evaluation is timed apart: scoring a large data set can take longer than training.
+            let total = Date().timeIntervalSince(progress.progress.start)
+            let (training, iterations) = (total - run.evaluationSeconds, c.iterations - progress.progress.first)
+            say(
                 String(
-                    format: "train: done, %d iteration%@ in %.1f s (%.2f ms each); wrote %@",
-                    iterations, iterations == 1 ? "" : "s", seconds, 1000 * seconds / Double(max(iterations, 1)), folder.path))
+                    format: "train: done, %d iteration%@ in %.1f s (%.2f ms each), evaluation %.1f s; wrote %@",
+                    iterations, iterations == 1 ? "" : "s", training, 1000 * training / Double(max(iterations, 1)),
+                    run.evaluationSeconds, folder.path))
         }
         return outcome
     }

@@ -92,16 +92,16 @@ struct Train: ParsableCommand {
             folder = try RunFolder(existing: stored.folder)
             try folder.truncateMetrics(after: stored.step)
             try folder.write(configuration: c)
-            print("train: resuming \(stored.path) at iteration \(stored.step)")
+            say("train: resuming \(stored.path) at iteration \(stored.step)")
         } else {
             if dataset.skippedLong > 0 {
                 let lines = dataset.skippedLong == 1 ? "1 line" : "\(dataset.skippedLong) lines"
-                print("data: left out \(lines) longer than \(dataset.length) (--skip-long)")
+                say("data: left out \(lines) longer than \(dataset.length) (--skip-long)")
             }
             folder = try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset))
             try folder.write(configuration: c)
             try folder.write(lines: dataset.strings, to: "train.txt")
-            print(
+            say(
                 "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"
             )
         }

@@ -31,6 +31,13 @@ struct Trainer: ParsableCommand {
     }
 }
 
+/// Writes `text` and a newline to standard output in one `write`, at once: a training run's
+/// lines reach a log file or pipe when printed (batch jobs, `tail -f`), not when `print`'s
+/// buffer fills, and under mpirun no other output lands inside them.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
 /// Writes `text` and a newline to standard error in one `write`: under mpirun, whose daemon
 /// forwards each rank's output as it arrives, a message written piecemeal gets mpirun's own
 /// messages in the middle of it.

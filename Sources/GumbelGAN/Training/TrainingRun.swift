@@ -18,6 +18,8 @@ public final class TrainingRun {
     let stopRequested: () -> Bool
     /// When ``run()`` began (the `seconds` of the metrics records count from here).
     public private(set) var started = Date()
+    /// Seconds of ``run()`` spent evaluating (the rest is training, checkpoints included).
+    public private(set) var evaluationSeconds = 0.0
 
     /// `stopRequested` is asked after every iteration (a signal handler's flag).
     public init(
@@ -74,7 +76,11 @@ public final class TrainingRun {
             guard [record.lossD, record.lossG, record.nll].allSatisfy({ $0?.isFinite ?? true }) else {
                 throw DistributedError.notFinite(step: step, what: "a loss")
             }
-            if evaluating && communicator.rank == 0 { record.evaluation = session.evaluate(count: c.evaluationSamples) }
+            if evaluating && communicator.rank == 0 {
+                let start = Date()
+                record.evaluation = session.evaluate(count: c.evaluationSamples)
+                evaluationSeconds += Date().timeIntervalSince(start)
+            }
             try self.report(.logged(record))
         }
         try session.checkFiniteWeights()

@@ -72,14 +72,31 @@ func runMPI(_ ranks: Int?, _ arguments: [String]) throws -> (status: Int32, out:
 final class BackgroundRun {
     let process = Process()
     let err = Pipe()
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// Standard output, when captured.
+    let out: Pipe?
+    private var outText = ""
+    init(_ executable: String, _ arguments: [String], captureOutput: Bool = false) throws {
+        out = captureOutput ? Pipe() : nil
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["OPENBLAS_NUM_THREADS": "1", "OMPI_MCA_btl_vader_single_copy_mechanism": "none"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = out ?? FileHandle.nullDevice
         process.standardError = err
         try process.run()
+    }
+    /// Waits up to `seconds` for standard output to hold `text`; what it holds by then.
+    func output(containing text: String, seconds: Double) -> String {
+        guard let handle = out?.fileHandleForReading else { return "" }
+        let deadline = Date().addingTimeInterval(seconds)
+        let flags = fcntl(handle.fileDescriptor, F_GETFL)
+        _ = fcntl(handle.fileDescriptor, F_SETFL, flags | O_NONBLOCK)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while !outText.contains(text) && Date() < deadline {
+            let n = read(handle.fileDescriptor, &buffer, buffer.count)
+            if n > 0 { outText += String(decoding: buffer[..<n], as: UTF8.self) } else { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        return outText
     }
     /// Waits up to `seconds` for the process to end; its status, or nil if it is still running.
     func wait(seconds: Double) -> Int32? {

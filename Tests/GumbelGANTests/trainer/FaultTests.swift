@@ -14,6 +14,24 @@ extension ExternalProcesses {
             ((try? FileManager.default.contentsOfDirectory(atPath: run)) ?? []).filter { $0.hasPrefix("checkpoint-") }
         }
 
+        /// With standard output a pipe (a batch job's log), the header and every log line
+        /// arrive when printed, while the run goes on: the first log line comes with the few
+        /// hundred bytes before it, not in a buffer's 4 KB.
+        @Test func logLinesReachAPipeWhenPrinted() throws {
+            let run = temporaryFolder() + "/run"
+            let job = try BackgroundRun(
+                trainerPath,
+                [
+                    "train", "--iterations", "1000000", "--log-every", "100", "--evaluate-every", "1000000",
+                    "--evaluation-samples", "50", "--run-dir", run,
+                ], captureOutput: true)
+            let text = job.output(containing: "step    100", seconds: 60)
+            #expect(job.process.isRunning, "the run ended: \(text)")
+            #expect(text.hasPrefix("train: paper-a") && text.contains("step    100  tau") && text.utf8.count < 2048, "\(text)")
+            kill(job.process.processIdentifier, SIGTERM)
+            #expect(job.wait(seconds: 30) == 3)
+        }
+
         /// SIGTERM or SIGINT: the current iteration finishes, a checkpoint is written, the exit
         /// status is 3; the run then resumes from it.
         @Test(arguments: [SIGTERM, SIGINT])

@@ -28,7 +28,8 @@ extension ExternalProcesses {
             #expect(second.status == 0 && second.out.contains("resuming"), "\(second.err)")
             // Rates, ETAs and the closing figures count this process's iterations only.
             #expect(
-                straight.out.contains("train: done, 40 iterations in ") && second.out.contains("train: done, 20 iterations in "),
+                straight.out.contains("train: done, 40 iterations in ") && straight.out.contains(" ms each), evaluation ")
+                    && second.out.contains("train: done, 20 iterations in "),
                 "\(straight.out)\n\(second.out)")
             let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/a/model.safetensors"))
             let b = try Data(contentsOf: URL(fileURLWithPath: folder + "/b/model.safetensors"))
