@@ -13,12 +13,12 @@ struct Bench: ParsableCommand {
     enum Size: String, ExpressibleByArgument { case paper, large }
 
     @Option(help: "A named size: paper or large.") var size: Size = .paper
-    @Option(help: "LSTM state size (both networks).") var hidden: Int?
-    @Option(help: "Number of symbols.") var vocabulary: Int?
-    @Option(help: "Sequence length.") var length: Int?
-    @Option(help: "Real and generated rows per iteration.") var batch: Int?
-    @Option(help: "Timed iterations (default: 200 paper, 5 large).") var iterations: Int?
-    @Option(help: "Untimed iterations first (default: 20 paper, 1 large).") var warmup: Int?
+    @Option(parsing: .unconditional, help: "LSTM state size (both networks).") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Number of symbols.") var vocabulary: Int?
+    @Option(parsing: .unconditional, help: "Sequence length.") var length: Int?
+    @Option(parsing: .unconditional, help: "Real and generated rows per iteration.") var batch: Int?
+    @Option(parsing: .unconditional, help: "Timed iterations (default: 200 paper, 5 large).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Untimed iterations first (default: 20 paper, 1 large).") var warmup: Int?
 
     func validate() throws {
         for (flag, value) in [("--hidden", hidden), ("--length", length), ("--batch", batch), ("--iterations", iterations)] {

@@ -10,7 +10,7 @@ struct Evaluate: ParsableCommand {
         name: [.customLong("run"), .customLong("checkpoint")],
         help: "A run folder (its newest model or checkpoint), or a model or checkpoint file.")
     var model: String
-    @Option(help: "Generated strings to score (default: the run's --evaluation-samples).") var samples: Int?
+    @Option(parsing: .unconditional, help: "Generated strings to score (default: the run's --evaluation-samples).") var samples: Int?
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1 (got \(samples))") }

@@ -8,6 +8,8 @@ struct RankJob: @unchecked Sendable {
     let configuration: TrainingConfiguration
     let dataset: Dataset
     let stored: StoredModel?
+    /// The generator's starting weights (`--init-generator`), when not resuming.
+    let initialGenerator: [Float]?
     /// The run folder, on rank 0 only.
     let folder: RunFolder?
     let showSamples: Int
@@ -20,10 +22,11 @@ struct RankJob: @unchecked Sendable {
         let session =
             try stored?.session(configuration: c, dataset: dataset, communicator: communicator)
             ?? TrainingSession(configuration: c, dataset: dataset, communicator: communicator)
+        if let initialGenerator { session.startGenerator(from: initialGenerator) }
         var observers: [TrainingObserver] = []
         var progress: ProgressReporter?
         if communicator.rank == 0, let folder {
-            progress = ProgressReporter(total: c.iterations, first: session.completedIterations, ranks: communicator.size)
+            progress = ProgressReporter(total: c.totalIterations, first: session.completedIterations, ranks: communicator.size)
             observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep)]
         }
         let run = TrainingRun(session: session, schedule: schedule, observers: observers, stopRequested: { stop.signal != nil })
@@ -31,7 +34,7 @@ struct RankJob: @unchecked Sendable {
         if outcome == .finished, let progress, let folder {
             // Evaluation is timed apart: scoring a large data set can take longer than training.
             let total = Date().timeIntervalSince(progress.progress.start)
-            let (training, iterations) = (total - run.evaluationSeconds, c.iterations - progress.progress.first)
+            let (training, iterations) = (total - run.evaluationSeconds, c.totalIterations - progress.progress.first)
             say(
                 String(
                     format: "train: done, %d iteration%@ in %.1f s (%.2f ms each), evaluation %.1f s; wrote %@",

@@ -10,8 +10,8 @@ struct Sample: ParsableCommand {
         name: [.customLong("run"), .customLong("checkpoint")],
         help: "A run folder (its newest model or checkpoint), or a model or checkpoint file. (--checkpoint is the old name.)")
     var model: String
-    @Option(help: "Strings to generate.") var count = 10
-    @Option(help: "Seed of the draws.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Strings to generate.") var count = 10
+    @Option(parsing: .unconditional, help: "Seed of the draws.") var seed: UInt64 = 1
     @Option(help: "Write the strings to this file (atomically) instead of standard output.") var output: String?
 
     func validate() throws {

@@ -9,12 +9,13 @@ struct Train: ParsableCommand {
 
     @OptionGroup var options: TrainingOptions
     @Option(help: "The run folder (default: runs/<preset>-<date>-<time>).") var runDir: String?
-    @Option(help: "Generated strings written to samples.txt.") var showSamples = 100
+    @Option(parsing: .unconditional, help: "Generated strings written to samples.txt.") var showSamples = 100
     @Option(help: "Continue a run: a checkpoint file, or a run folder (its latest checkpoint).") var resume: String?
-    @Option(help: "Write a checkpoint every this many iterations (and the model at the end).") var checkpointEvery = 1000
-    @Option(help: "Checkpoints kept in the run folder (the newest).") var keep = 3
-    @Option(help: "Run N ranks in this process, one thread each (to step through sharding).") var simulateRanks = 1
-    @Option(help: "Check every this many iterations that all ranks hold the same parameters (and at the end).") var checkEvery = 1000
+    @Option(parsing: .unconditional, help: "Write a checkpoint every this many iterations (and the model at the end).") var checkpointEvery = 1000
+    @Option(parsing: .unconditional, help: "Checkpoints kept in the run folder (the newest).") var keep = 3
+    @Option(parsing: .unconditional, help: "Run N ranks in this process, one thread each (to step through sharding).") var simulateRanks = 1
+    @Option(parsing: .unconditional, help: "Check every this many iterations that all ranks hold the same parameters (and at the end).")
+    var checkEvery = 1000
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
 
     func validate() throws {
@@ -36,19 +37,30 @@ struct Train: ParsableCommand {
         let mpi = MPICommunicator.start()
         let ranks = mpi.size > 1 ? mpi.size : simulateRanks
         let root = mpi.rank == 0
-        let (stored, c, dataset) = startupStep(mpi) {
+        let (stored, c, dataset, initialGenerator) = startupStep(mpi) {
             guard simulateRanks == 1 || mpi.size == 1 else {
                 throw UserError("--simulate-ranks cannot be used under mpirun (the job already has \(mpi.size) ranks)")
             }
             let stored = try resume.map { try StoredModel.locate($0) }
             let c = try options.configuration(base: stored?.configuration, ranks: ranks)
-            return (stored, c, try Dataset.load(c.data, seed: c.seed))
+            let dataset = try Dataset.load(c.data, seed: c.seed)
+            // A resumed run's generator comes from its checkpoint.
+            let initialGenerator = try (stored == nil ? c.initGenerator : nil).map { path in
+                let model = try StoredModel.locate(path)
+                return try ModelFile.generatorValues(
+                    of: model.tensors, path: model.path,
+                    layout: Generator.layout(
+                        vocabularySize: dataset.vocabulary.count, hiddenSize: c.hiddenSize, initialState: c.initialState),
+                    vocabulary: dataset.vocabulary)
+            }
+            return (stored, c, dataset, initialGenerator)
         }
         if mpi.size > 1 { startupStep(mpi) { try c.checkAgreement(with: dataset, across: mpi) } }
         let folder: RunFolder? = startupStep(mpi) { root ? try prepareFolder(stored, c, dataset, ranks: ranks) : nil }
         let stop = StopSignal()
         let job = RankJob(
-            configuration: c, dataset: dataset, stored: stored, folder: folder, showSamples: showSamples, keep: keep,
+            configuration: c, dataset: dataset, stored: stored, initialGenerator: initialGenerator, folder: folder, showSamples: showSamples,
+            keep: keep,
             schedule: TrainingSchedule(
                 checkpointEvery: checkpointEvery, checkReplicasEvery: debug ? 1 : checkEvery,
                 checkLossesEveryIteration: debug),
@@ -102,7 +114,7 @@ struct Train: ParsableCommand {
             try folder.write(configuration: c)
             try folder.write(lines: dataset.strings, to: "train.txt")
             say(
-                "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"
+                "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.pretraining > 0 ? "\(c.pretraining) pre-training + " : "")\(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"
             )
         }
         warnIfBLASKernelsAreSlow()

@@ -52,3 +52,4 @@ extension Estimator: ExpressibleByArgument {}
 extension RealEncoding: ExpressibleByArgument {}
 extension InitializationScheme: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
+extension AdversarialLoss: ExpressibleByArgument {}

@@ -6,52 +6,66 @@ import GumbelGAN
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Starting point: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")) (default: paper-a).")
     var preset: Preset?
-    @Option(help: "Seed of every random number: data, initialisation, noise (default: 1).") var seed: UInt64?
-    @Option(help: "Training iterations (preset: 20000).") var iterations: Int?
-    @Option(help: "Real examples per iteration (preset: 200; tuned: 400).") var batch: Int?
-    @Option(help: "Generated examples per iteration (preset: 200; paper-b: 1000; tuned: 400).") var generatorBatch: Int?
-    @Option(help: "Generator LSTM state size (preset: 10; tuned: 32).") var hidden: Int?
-    @Option(help: "Discriminator LSTM state size (preset: as --hidden's preset).") var discriminatorHidden: Int?
-    @Option(help: "Examples the discriminator judges together, PacGAN (preset: 1; tuned: 8).") var pack: Int?
+    @Option(parsing: .unconditional, help: "Seed of every random number: data, initialisation, noise (default: 1).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Training iterations (preset: 20000).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Real examples per iteration (preset: 200; tuned: 400).") var batch: Int?
+    @Option(parsing: .unconditional, help: "Generated examples per iteration (preset: 200; paper-b: 1000; tuned: 400).") var generatorBatch: Int?
+    @Option(parsing: .unconditional, help: "Generator LSTM state size (preset: 10; tuned: 32).") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Discriminator LSTM state size (preset: as --hidden's preset).") var discriminatorHidden: Int?
+    @Option(parsing: .unconditional, help: "Examples the discriminator judges together, PacGAN (preset: 1; tuned: 8).") var pack: Int?
 
     @Option(help: "Generator temperature schedule: linear, inverse-linear, exp, constant (preset: linear; paper-c, mle, tuned: constant).")
     var temperatureSchedule: TemperatureSchedule.Kind?
-    @Option(help: "Generator temperature at the start (preset: 5).") var temperatureStart: Float?
-    @Option(help: "Generator temperature at the end, and the constant one (preset: 1).") var temperatureEnd: Float?
-    @Option(help: "Iterations over which the generator temperature moves (preset: 10000).") var temperatureSteps: Int?
+    @Option(parsing: .unconditional, help: "Generator temperature at the start (preset: 5).") var temperatureStart: Float?
+    @Option(parsing: .unconditional, help: "Generator temperature at the end, and the constant one (preset: 1).") var temperatureEnd: Float?
+    @Option(parsing: .unconditional, help: "Iterations over which the generator temperature moves (preset: 10000).") var temperatureSteps: Int?
     @Option(help: "Real inputs' temperature schedule.") var inputTemperatureSchedule: TemperatureSchedule.Kind?
-    @Option(help: "Real inputs' temperature at the start (preset: 5).") var inputTemperatureStart: Float?
-    @Option(help: "Real inputs' temperature at the end (preset: 1).") var inputTemperatureEnd: Float?
-    @Option(help: "Iterations over which the real inputs' temperature moves (preset: 10000).") var inputTemperatureSteps: Int?
+    @Option(parsing: .unconditional, help: "Real inputs' temperature at the start (preset: 5).") var inputTemperatureStart: Float?
+    @Option(parsing: .unconditional, help: "Real inputs' temperature at the end (preset: 1).") var inputTemperatureEnd: Float?
+    @Option(parsing: .unconditional, help: "Iterations over which the real inputs' temperature moves (preset: 10000).") var inputTemperatureSteps:
+        Int?
 
     @Option(help: "Generator initial state: noise, noise-h0-learned-c0, zero.") var initialState: GeneratorInitialState?
     @Option(help: "Training objective: adversarial, mle.") var objective: Objective?
     @Option(help: "What the generator feeds back and shows the discriminator: gumbel-softmax, straight-through.") var estimator: Estimator?
     @Option(help: "How real examples are shown: smoothed (paper), one-hot.") var realEncoding: RealEncoding?
-    @Option(help: "Probability on the true symbol of a smoothed real example (preset: 0.9).") var truthProbability: Float?
-    @Option(help: "Adam learning rate (preset: 0.001; tuned: 0.0005 for the generator).") var learningRate: Float?
-    @Option(help: "The discriminator's Adam learning rate (preset: as --learning-rate; tuned: 0.001).") var discriminatorLearningRate: Float?
-    @Option(help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0; tuned: 0.05).") var entropyBonus: Float?
-    @Option(help: "Adam beta1 (preset: 0.5).") var beta1: Float?
-    @Option(help: "Adam beta2 (preset: 0.999).") var beta2: Float?
+    @Option(parsing: .unconditional, help: "Probability on the true symbol of a smoothed real example (preset: 0.9).") var truthProbability: Float?
+    @Option(parsing: .unconditional, help: "Adam learning rate (preset: 0.001; tuned: 0.0005 for the generator).") var learningRate: Float?
+    @Option(parsing: .unconditional, help: "The discriminator's Adam learning rate (preset: as --learning-rate; tuned: 0.001).")
+    var discriminatorLearningRate: Float?
+    @Option(parsing: .unconditional, help: "Weight of an entropy bonus on the generator's per-step distributions (preset: 0; tuned: 0.05).")
+    var entropyBonus: Float?
+    @Option(parsing: .unconditional, help: "Adam beta1 (preset: 0.5).") var beta1: Float?
+    @Option(parsing: .unconditional, help: "Adam beta2 (preset: 0.999).") var beta2: Float?
     @Option(help: "Fraction of the iterations, at the end, over which the learning rates fall linearly to zero (preset: 0; tuned: 1).") var decay:
         Float?
-    @Option(help: "Sample from a moving average of the generator's weights with this decay, 0 for off (preset: 0; tuned: 0.999).")
+    @Option(
+        parsing: .unconditional, help: "Sample from a moving average of the generator's weights with this decay, 0 for off (preset: 0; tuned: 0.999)."
+    )
     var generatorAverage: Float?
     @Option(name: .customLong("init"), help: "Weight initialisation: normal, pytorch.") var initialization: InitializationScheme?
-    @Option(help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?
+    @Option(parsing: .unconditional, help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?
+
+    @Option(parsing: .unconditional, help: "Iterations of maximum-likelihood pre-training of the generator before the adversarial ones (default: 0).")
+    var pretrainIterations: Int?
+    @Option(parsing: .unconditional, help: "The pre-training's Adam learning rate (default: 0.001, beta1 0.9).") var pretrainLearningRate: Float?
+    @Option(help: "Adversarial loss: standard (the paper), rsgan (relativistic, RelGAN's; needs --generator-batch = --batch).")
+    var loss: AdversarialLoss?
+    @Option(help: "Start the generator from this model file or run folder (same data and generator sizes).") var initGenerator: String?
 
     @Option(help: "A text file with one training example per line (default: the paper's grammar).") var data: String?
-    @Option(help: "Sequence length: the grammar's maximum string length (12), or for --data the longest allowed line (default: the longest line).")
+    @Option(
+        parsing: .unconditional,
+        help: "Sequence length: the grammar's maximum string length (12), or for --data the longest allowed line (default: the longest line).")
     var maxLength: Int?
     @Flag(help: "With --data: leave out lines longer than --max-length instead of stopping.") var skipLong = false
-    @Option(help: "Grammar: number of training strings (5000).") var trainingSize: Int?
-    @Option(help: "Grammar: probability that a node derives x (0.4).") var stopProbability: Double?
-    @Option(help: "Grammar: depth at which every node derives x (5).") var maxDepth: Int?
+    @Option(parsing: .unconditional, help: "Grammar: number of training strings (5000).") var trainingSize: Int?
+    @Option(parsing: .unconditional, help: "Grammar: probability that a node derives x (0.4).") var stopProbability: Double?
+    @Option(parsing: .unconditional, help: "Grammar: depth at which every node derives x (5).") var maxDepth: Int?
 
-    @Option(help: "Log losses every this many iterations (100).") var logEvery: Int?
-    @Option(help: "Evaluate every this many iterations, and at the end (5000).") var evaluateEvery: Int?
-    @Option(help: "Generated strings per evaluation (10000).") var evaluationSamples: Int?
+    @Option(parsing: .unconditional, help: "Log losses every this many iterations (100).") var logEvery: Int?
+    @Option(parsing: .unconditional, help: "Evaluate every this many iterations, and at the end (5000).") var evaluateEvery: Int?
+    @Option(parsing: .unconditional, help: "Generated strings per evaluation (10000).") var evaluationSamples: Int?
 
     /// The preset's configuration (or `base`, a resumed run's) with every given flag applied,
     /// validated for `ranks` ranks; a problem names the flags (``flag(for:)``).
@@ -86,6 +100,10 @@ struct TrainingOptions: ParsableArguments {
         if let v = generatorAverage { c.generatorAverage = v }
         if let v = initialization { c.initialization = v }
         if let v = initScale { c.initialScale = v }
+        if let v = pretrainIterations { c.pretrainIterations = v }
+        if let v = pretrainLearningRate { c.pretrainLearningRate = v }
+        if let v = loss { c.loss = v }
+        if let v = initGenerator { c.initGenerator = v }
         if let v = logEvery { c.logEvery = v }
         if let v = evaluateEvery { c.evaluateEvery = v }
         if let v = evaluationSamples { c.evaluationSamples = v }

@@ -82,4 +82,32 @@ public enum ModelFile {
         }
         session.restore(completedIterations: step)
     }
+
+    /// The weights of the generator stored in `file` (its moving average when it has one:
+    /// what it samples with), in `layout`, for a run over `vocabulary` (`--init-generator`).
+    /// The vocabulary and every tensor's name and shape must be the run's.
+    public static func generatorValues(
+        of file: SafeTensors, path: String, layout: ParameterLayout, vocabulary: Vocabulary
+    ) throws -> [Float] {
+        func incompatible(_ detail: String) -> SafeTensorsError {
+            .badTensor(
+                path: path, name: "generator",
+                detail: "cannot start this run's generator: \(detail); use a model trained on the same data with the same generator settings")
+        }
+        guard let json = file.metadata["vocabulary"],
+            let stored = try? JSONDecoder().decode(Vocabulary.self, from: Data(json.utf8))
+        else { throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ has no readable vocabulary") }
+        guard stored == vocabulary else {
+            throw incompatible("its vocabulary has \(stored.count) symbols, this run's data \(vocabulary.count), or they differ")
+        }
+        let prefix = file.tensor("generator_average.\(layout.entries[0].name)") != nil ? "generator_average" : "generator"
+        var values: [Float] = []
+        values.reserveCapacity(layout.count)
+        for e in layout.entries {
+            guard let t = file.tensor("\(prefix).\(e.name)") else { throw incompatible("it has no tensor \(e.name)") }
+            guard t.shape == e.shape else { throw incompatible("\(e.name) has shape \(t.shape), this run needs \(e.shape)") }
+            values += t.values
+        }
+        return values
+    }
 }

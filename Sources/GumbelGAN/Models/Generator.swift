@@ -29,16 +29,21 @@ public final class Generator {
         self.hiddenSize = hiddenSize
         self.length = length
         self.initialState = initialState
-        var layout = ParameterLayout()
-        LSTM.declare(in: &layout, prefix: "lstm", inputSize: vocabularySize, hiddenSize: hiddenSize)
-        Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize, outputs: vocabularySize)
-        if initialState == .noiseHiddenLearnedCell { layout.add("c0", shape: [hiddenSize]) }
-        parameters = Parameters(layout: layout)
+        parameters = Parameters(layout: Self.layout(vocabularySize: vocabularySize, hiddenSize: hiddenSize, initialState: initialState))
         lstm = LSTM(parameters, prefix: "lstm")
         output = Linear(parameters, prefix: "out")
         learnedCell =
             initialState == .noiseHiddenLearnedCell
             ? (parameters.value("c0"), parameters.gradient("c0")) : nil
+    }
+
+    /// The parameters of a generator of these sizes.
+    public static func layout(vocabularySize: Int, hiddenSize: Int, initialState: GeneratorInitialState) -> ParameterLayout {
+        var layout = ParameterLayout()
+        LSTM.declare(in: &layout, prefix: "lstm", inputSize: vocabularySize, hiddenSize: hiddenSize)
+        Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize, outputs: vocabularySize)
+        if initialState == .noiseHiddenLearnedCell { layout.add("c0", shape: [hiddenSize]) }
+        return layout
     }
 
     /// Buffers for one forward and backward pass over `rows` examples.

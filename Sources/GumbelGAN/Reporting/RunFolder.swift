@@ -117,10 +117,12 @@ public final class RunFolder {
     public func writePlot(_ records: [MetricsRecord], title: String) throws {
         let x = records.map { Double($0.step) }
         var series: [LossPlot.Series] = []
+        // A run with a pre-training phase shows its NLL, then the adversarial losses.
         if records.contains(where: { $0.lossD != nil }) {
             series.append(.init(name: "discriminator", color: "#1f77b4", values: records.map { $0.lossD ?? .nan }))
             series.append(.init(name: "generator", color: "#d62728", values: records.map { $0.lossG ?? .nan }))
-        } else {
+        }
+        if records.contains(where: { $0.nll != nil }) {
             series.append(.init(name: "NLL per symbol", color: "#2ca02c", values: records.map { $0.nll ?? .nan }))
         }
         let plot = LossPlot(title: title, xLabel: "iteration", yLabel: "loss", x: x, series: series)

@@ -26,6 +26,7 @@ public final class AdversarialStep {
     public let shards: BatchShards
     /// Examples per discriminator input.
     public let pack: Int
+    public let loss: AdversarialLoss
     public let estimator: Estimator
     public let encoder: RealInputs
     /// `[T, shards.real.count, V]`: this rank's real examples as the discriminator sees them.
@@ -42,7 +43,7 @@ public final class AdversarialStep {
     /// optimisers synchronise the ranks' gradients. `discriminator` must read `pack · V` inputs.
     public init(
         generator: Generator, discriminator: Discriminator, shards: BatchShards, pack: Int = 1,
-        estimator: Estimator, encoder: RealInputs,
+        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard,
         generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer
     ) {
         let (t, v) = (generator.length, generator.vocabularySize)
@@ -58,6 +59,8 @@ public final class AdversarialStep {
         self.pack = pack
         self.estimator = estimator
         self.encoder = encoder
+        self.loss = loss
+        precondition(loss == .standard || shards.realRows == shards.generatedRows, "AdversarialStep: rsgan needs as many generated rows as real ones")
         self.generatorOptimizer = generatorOptimizer
         self.discriminatorOptimizer = discriminatorOptimizer
         (realPacks, fakePacks) = (shards.realRows / pack, shards.generatedRows / pack)
@@ -75,13 +78,13 @@ public final class AdversarialStep {
     /// discriminator when given): for benchmarks and tests.
     public convenience init(
         generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
-        estimator: Estimator, encoder: RealInputs, adam: AdamSettings, discriminatorAdam: AdamSettings? = nil,
-        communicator: Communicator = SingleProcess()
+        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, adam: AdamSettings,
+        discriminatorAdam: AdamSettings? = nil, communicator: Communicator = SingleProcess()
     ) {
         self.init(
             generator: generator, discriminator: discriminator,
             shards: BatchShards(realRows: realRows, generatedRows: fakeRows, unit: pack, communicator: communicator),
-            pack: pack, estimator: estimator, encoder: encoder,
+            pack: pack, estimator: estimator, encoder: encoder, loss: loss,
             generatorOptimizer: DistributedOptimizer(
                 parameterCount: generator.parameters.count, settings: adam,
                 communicator: communicator),
@@ -108,26 +111,50 @@ public final class AdversarialStep {
 
         // Discriminator step.
         d.parameters.zeroGradients()
-        d.forward(packedReal, realWorkspace)
-        let realLoss = LogitLoss.real.evaluate(
-            logits: UnsafeBufferPointer(realWorkspace.logits.values),
-            scale: 1 / Float(realPacks), gradients: realWorkspace.logitGradients.values)
-        d.backward(realWorkspace, .parameters)
-        d.forward(packedFake, fakeWorkspace)
-        let fakeLoss = LogitLoss.fake.evaluate(
-            logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
-            scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
-        d.backward(fakeWorkspace, .parameters)
+        let (realLogits, fakeLogits) = (UnsafeBufferPointer(realWorkspace.logits.values), UnsafeBufferPointer(fakeWorkspace.logits.values))
+        var realLoss = 0.0, fakeLoss = 0.0
+        switch loss {
+        case .standard:
+            d.forward(packedReal, realWorkspace)
+            realLoss = LogitLoss.real.evaluate(
+                logits: realLogits, scale: 1 / Float(realPacks), gradients: realWorkspace.logitGradients.values)
+            d.backward(realWorkspace, .parameters)
+            d.forward(packedFake, fakeWorkspace)
+            fakeLoss = LogitLoss.fake.evaluate(
+                logits: fakeLogits, scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+            d.backward(fakeWorkspace, .parameters)
+        case .rsgan:
+            d.forward(packedReal, realWorkspace)
+            d.forward(packedFake, fakeWorkspace)
+            realLoss = RelativisticLoss.evaluate(
+                realLogits, fakeLogits, scale: 1 / Float(realPacks),
+                gradientsA: realWorkspace.logitGradients.values, gradientsB: fakeWorkspace.logitGradients.values)
+            d.backward(realWorkspace, .parameters)
+            d.backward(fakeWorkspace, .parameters)
+            // a_real − a_fake does not depend on the output bias: its gradient is zero, but
+            // summed in Float32 over two passes it is rounding noise that Adam, dividing by
+            // its own size, would turn into full steps (and differently for each rank count).
+            d.output.biasGradient.zero()
+        }
         let realProbability = sigmoidSum(realWorkspace.logits)
         let fakeProbability = sigmoidSum(fakeWorkspace.logits)
         discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
 
         // Generator step, through the updated discriminator.
         g.parameters.zeroGradients()
-        d.forward(packedFake, fakeWorkspace)
-        let generatorLoss = LogitLoss.generator.evaluate(
-            logits: UnsafeBufferPointer(fakeWorkspace.logits.values),
-            scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+        let generatorLoss: Double
+        switch loss {
+        case .standard:
+            d.forward(packedFake, fakeWorkspace)
+            generatorLoss = LogitLoss.generator.evaluate(
+                logits: fakeLogits, scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+        case .rsgan:
+            d.forward(packedReal, realWorkspace)
+            d.forward(packedFake, fakeWorkspace)
+            generatorLoss = RelativisticLoss.evaluate(
+                fakeLogits, realLogits, scale: 1 / Float(fakePacks),
+                gradientsA: fakeWorkspace.logitGradients.values, gradientsB: nil)
+        }
         d.backward(fakeWorkspace, .inputs)
         g.backward(
             gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,

@@ -40,6 +40,29 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var evaluateEvery: Int
     public var evaluationSamples: Int
 
+    // Settings added after the paper presets: nil means the default, and is not written to
+    // config.json, so older configurations read as before and the presets' files keep their bytes.
+
+    /// Iterations of maximum-likelihood pre-training of the generator (teacher forcing, from
+    /// the initial state the adversarial phase uses) before the `iterations` adversarial ones.
+    public var pretrainIterations: Int?
+    /// The pre-training's Adam learning rate (default 1e-3; β1 0.9, β2 0.999).
+    public var pretrainLearningRate: Float?
+    /// The adversarial loss (default ``AdversarialLoss/standard``).
+    public var loss: AdversarialLoss?
+    /// A model file or run folder whose generator starts this run (its vocabulary and sizes
+    /// must be this run's).
+    public var initGenerator: String?
+
+    /// Pre-training iterations (0 when none).
+    public var pretraining: Int { pretrainIterations ?? 0 }
+    /// Every iteration of the run: pre-training, then adversarial (or maximum-likelihood).
+    public var totalIterations: Int { pretraining + iterations }
+    /// The pre-training's Adam settings.
+    public var pretrainAdam: AdamSettings { AdamSettings(learningRate: pretrainLearningRate ?? 1e-3, beta1: 0.9, beta2: 0.999) }
+    /// The adversarial loss in use.
+    public var adversarialLoss: AdversarialLoss { loss ?? .standard }
+
     /// The settings of `preset`.
     public init(preset: Preset, seed: UInt64 = 1) {
         self.preset = preset

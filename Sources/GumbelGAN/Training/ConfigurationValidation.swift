@@ -51,6 +51,16 @@ extension TrainingConfiguration {
         if case .file(_, let maximumLength?, _) = data {
             try require(maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(maximumLength))")
         }
+        try require(pretraining >= 0, ["pretrainIterations"], "%0 must be at least 0 (got \(pretraining))")
+        try require(
+            pretraining == 0 || objective == .adversarial, ["pretrainIterations", "objective"],
+            "%0 pre-trains the generator of an adversarial run; with %1 mle, raise --iterations instead")
+        if let rate = pretrainLearningRate {
+            try require(rate > 0 && rate.isFinite, ["pretrainLearningRate"], "%0 must be positive and finite (got \(rate))")
+        }
+        try require(
+            adversarialLoss != .rsgan || batchSize == generatorBatchSize, ["loss", "batchSize", "generatorBatchSize"],
+            "%0 rsgan pairs real and generated examples: %1 (\(batchSize)) and %2 (\(generatorBatchSize)) must be equal")
         let unit = objective == .adversarial ? pack : 1
         for (key, rows) in [("batchSize", batchSize), ("generatorBatchSize", generatorBatchSize)]
         where rows / unit < ranks && (key == "batchSize" || objective == .adversarial) {

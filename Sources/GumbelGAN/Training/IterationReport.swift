@@ -10,6 +10,8 @@ public struct IterationReport: Sendable, Equatable {
     public var likelihoodSum: Double?
     /// Maximum-likelihood runs: the symbols of the global batch.
     public var likelihoodSymbols = 0
+    /// Whether this was a pre-training iteration.
+    public var pretraining = false
 
     /// The mean negative log-likelihood per symbol (once the sum is global).
     public var negativeLogLikelihood: Double? { likelihoodSum.map { $0 / Double(likelihoodSymbols) } }

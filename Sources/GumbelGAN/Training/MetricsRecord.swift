@@ -13,6 +13,8 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
     /// Seconds since the run started.
     public var seconds: Double
     public var evaluation: Evaluation?
+    /// `pretraining` or `adversarial` in a run with a pre-training phase; nil otherwise.
+    public var phase: String?
 
     public init(step: Int, tau: Float, seconds: Double) {
         self.step = step
@@ -21,7 +23,7 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case step, tau, seconds, nll, evaluation
+        case step, tau, seconds, nll, evaluation, phase
         case lossD = "loss_d"
         case lossG = "loss_g"
         case dReal = "d_real"

@@ -38,11 +38,12 @@ public final class TrainingRun {
 
     public func run() throws -> TrainingOutcome {
         let (c, communicator) = (session.configuration, session.communicator)
+        let total = c.totalIterations
         started = Date()
         var interval = IntervalFigures()
         var lastLogged: MetricsRecord?
         var flags = [Double](repeating: 0, count: 2)  // [a rank saw a non-finite loss, a rank was asked to stop]
-        while session.completedIterations < c.iterations {
+        while session.completedIterations < total {
             let report = session.iterate()
             let step = report.step
             let finite = interval.add(report)
@@ -50,14 +51,14 @@ public final class TrainingRun {
             flags[1] = stopRequested() ? 1 : 0
             flags.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
             if flags[0] > 0 { throw DistributedError.notFinite(step: step, what: "a loss") }
-            if step % schedule.checkReplicasEvery == 0 || step == c.iterations { try session.checkReplicas() }
+            if step % schedule.checkReplicasEvery == 0 || step == total { try session.checkReplicas() }
             try self.report(
                 .iterated(
                     step: step, interval: interval.localRecord(step: step, tau: report.temperature),
                     lastLogged: lastLogged))
 
-            let stopping = flags[1] > 0 && step < c.iterations
-            if stopping || step % schedule.checkpointEvery == 0 && step < c.iterations {
+            let stopping = flags[1] > 0 && step < total
+            if stopping || step % schedule.checkpointEvery == 0 && step < total {
                 try session.checkFiniteWeights()
                 try self.report(.checkpoint(step: step))
                 if stopping {
@@ -66,11 +67,15 @@ public final class TrainingRun {
                 }
             }
 
-            let evaluating = step % c.evaluateEvery == 0 || step == c.iterations
+            // The end of pre-training is a log and evaluation step: what the adversarial phase
+            // adds or costs is read against it, and no interval mixes the two phases.
+            let phaseEnds = c.pretraining > 0 && step == c.pretraining
+            let evaluating = step % c.evaluateEvery == 0 || step == total || phaseEnds
             guard step % c.logEvery == 0 || evaluating else { continue }
             var record = interval.record(
                 step: step, tau: report.temperature, seconds: Date().timeIntervalSince(started),
                 communicator: communicator)
+            if c.pretraining > 0 { record.phase = report.pretraining ? "pretraining" : "adversarial" }
             interval = IntervalFigures()
             lastLogged = record
             guard [record.lossD, record.lossG, record.nll].allSatisfy({ $0?.isFinite ?? true }) else {

@@ -55,13 +55,20 @@ public final class TrainingSession {
             adversarial = AdversarialStep(
                 generator: generator, discriminator: d, shards: shards, pack: c.pack, estimator: c.estimator,
                 encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
+                loss: c.adversarialLoss,
                 generatorOptimizer: DistributedOptimizer(
                     parameterCount: generator.parameters.count, settings: c.adam,
                     communicator: communicator),
                 discriminatorOptimizer: DistributedOptimizer(
                     parameterCount: d.parameters.count, settings: discriminatorAdam,
                     communicator: communicator))
-            likelihood = nil
+            likelihood =
+                c.pretraining > 0
+                ? LikelihoodStep(
+                    generator: generator, shards: shards,
+                    optimizer: DistributedOptimizer(
+                        parameterCount: generator.parameters.count, settings: c.pretrainAdam, communicator: communicator))
+                : nil
         case .maximumLikelihood:
             discriminator = nil
             adversarial = nil
@@ -80,19 +87,24 @@ public final class TrainingSession {
         }
     }
 
-    /// Runs the next iteration.
+    /// Runs the next iteration: a pre-training iteration while `completedIterations` is
+    /// below ``TrainingConfiguration/pretraining``, then one of the objective. Random numbers
+    /// are addressed by the run's iteration `i`; schedules by the objective's own iteration
+    /// `j = i − pretraining`.
     public func iterate() -> IterationReport {
         let i = completedIterations
         let c = configuration
+        let j = i - c.pretraining
         drawBatch(step: i)
-        let tau = c.temperature.value(at: i)
+        let tau = c.temperature.value(at: max(j, 0))
         var report = IterationReport(step: i + 1, temperature: tau)
-        let scale = learningRateScale(at: i)
+        report.pretraining = j < 0
+        let scale = learningRateScale(at: j)
         batch.withUnsafeBufferPointer { symbols in
-            if let adversarial {
+            if let adversarial, j >= 0 {
                 report.adversarial = adversarial.run(
                     step: i, realSymbols: symbols, temperature: tau,
-                    inputTemperature: c.inputTemperature.value(at: i),
+                    inputTemperature: c.inputTemperature.value(at: j),
                     learningRateScale: scale, entropyBonus: c.entropyBonus, random: random)
             } else if let likelihood {
                 report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
@@ -109,10 +121,18 @@ public final class TrainingSession {
 
     /// Each network's optimiser state, by network name.
     public var optimizers: [(network: String, adam: Adam)] {
-        if let adversarial {
-            return [("generator", adversarial.generatorOptimizer.adam), ("discriminator", adversarial.discriminatorOptimizer.adam)]
-        }
-        return likelihood?.optimizer.map { [("generator", $0.adam)] } ?? []
+        guard let adversarial else { return likelihood?.optimizer.map { [("generator", $0.adam)] } ?? [] }
+        var out = [("generator", adversarial.generatorOptimizer.adam), ("discriminator", adversarial.discriminatorOptimizer.adam)]
+        if let pretraining = likelihood?.optimizer { out.append(("pretraining", pretraining.adam)) }
+        return out
+    }
+
+    /// Starts the generator (and its moving average) from `values`, a generator's weights
+    /// in this generator's layout (`--init-generator`).
+    public func startGenerator(from values: [Float]) {
+        precondition(values.count == generator.parameters.count, "startGenerator: \(values.count) values for \(generator.parameters.count)")
+        values.withUnsafeBufferPointer { generator.parameters.values.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        averagedGenerator?.copy(from: generator.parameters.values)
     }
 
     /// The parameters to save and restore, by prefix: both networks and, when configured,
@@ -208,7 +228,7 @@ public final class TrainingSession {
             samples, training: dataset.strings, reference: dataset.referenceSample(count),
             isValid: dataset.isValid)
         var evaluation = Evaluation(samples: metrics)
-        if configuration.objective == .maximumLikelihood {
+        if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 {
             withSamplingWeights {
                 evaluation.trainingNLL = negativeLogLikelihood(dataset.strings)
                 if let held = dataset.heldOut(1000) { evaluation.heldOutNLL = negativeLogLikelihood(held) }

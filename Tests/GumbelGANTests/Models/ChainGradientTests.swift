@@ -46,6 +46,34 @@ struct GANFixture {
         return total * Double(scale)
     }
 
+    /// RelGAN's relativistic losses through ``RelativisticLoss``, real and generated rows
+    /// paired as ``AdversarialStep`` pairs them: for the discriminator (`generator` false)
+    /// with its parameters' gradient, for the generator with its parameters' and noise's.
+    func relativisticLoss(generator forGenerator: Bool, backward: Bool) -> Double {
+        generator.forward(g, temperature: temperature)
+        discriminator.forward(real, dReal)
+        discriminator.forward(g.samples, dFake)
+        let (realLogits, fakeLogits) = (UnsafeBufferPointer(dReal.logits.values), UnsafeBufferPointer(dFake.logits.values))
+        let total =
+            forGenerator
+            ? RelativisticLoss.evaluate(
+                fakeLogits, realLogits, scale: scale, gradientsA: dFake.logitGradients.values, gradientsB: nil)
+            : RelativisticLoss.evaluate(
+                realLogits, fakeLogits, scale: scale, gradientsA: dReal.logitGradients.values,
+                gradientsB: dFake.logitGradients.values)
+        if backward && forGenerator {
+            generator.parameters.zeroGradients()
+            discriminator.backward(dFake, .inputs)
+            generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature)
+        } else if backward {
+            discriminator.parameters.zeroGradients()
+            discriminator.backward(dReal, .parameters)
+            discriminator.backward(dFake, .parameters)
+            discriminator.output.biasGradient.zero()  // as AdversarialStep does: the loss does not depend on it
+        }
+        return total * Double(scale)
+    }
+
     /// `−mean a_fake`; with `backward`, its gradient with respect to the generator's
     /// parameters and noise, through the discriminator.
     func generatorLoss(backward: Bool) -> Double {
@@ -122,6 +150,25 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         for e in f.discriminator.parameters.layout.entries {
             let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
             expectMatchesReference("chain D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        }
+    }
+
+    /// The relativistic losses (`--loss rsgan`) through the whole chain: the generator's
+    /// parameters and noise, and the discriminator's parameters, against the reference.
+    @Test func relativisticLossGradients() {
+        let f = GANFixture(initialState: .noise)
+        var reference = ReferenceGAN(f)
+        #expect(abs(f.relativisticLoss(generator: true, backward: true) - reference.relativisticLoss(generator: true)) < 1e-5)
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.relativisticLoss(generator: true) }
+            expectMatchesReference("chain rsgan G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.relativisticLoss(generator: true) }
+        expectMatchesReference("chain rsgan G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        #expect(abs(f.relativisticLoss(generator: false, backward: true) - reference.relativisticLoss(generator: false)) < 1e-5)
+        for e in f.discriminator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.relativisticLoss(generator: false) }
+            expectMatchesReference("chain rsgan D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
         }
     }
 

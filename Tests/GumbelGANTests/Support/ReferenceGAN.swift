@@ -135,6 +135,18 @@ struct ReferenceGAN {
         return total / Double(rows)
     }
 
+    /// RelGAN's relativistic losses, real and generated examples paired by row:
+    /// D `mean softplus(−(a_real − a_fake))`, G `mean softplus(−(a_fake − a_real))`.
+    func relativisticLoss(generator: Bool) -> Double {
+        func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
+        var total = 0.0
+        for r in 0..<rows {
+            let (real, fake) = (logit((0..<length).map { self.real[$0][r] }), logit(generate(row: r)))
+            total += generator ? softplus(-(fake - real)) : softplus(-(real - fake))
+        }
+        return total / Double(rows)
+    }
+
     /// Central differences of `loss` with respect to every value at `path`, in Float64.
     mutating func numericGradient(_ path: WritableKeyPath<ReferenceGAN, [Double]>, _ loss: (ReferenceGAN) -> Double) -> [Double] {
         let h = 1e-6

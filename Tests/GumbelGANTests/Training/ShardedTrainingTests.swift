@@ -4,8 +4,14 @@ import Testing
 @testable import GumbelGAN
 
 @Suite struct ShardedTrainingTests {
-    func configuration(_ preset: Preset) -> TrainingConfiguration {
+    /// A preset, or `rsgan-pretrained`: tuned with the relativistic loss after 4 iterations
+    /// of pre-training.
+    func configuration(_ variant: String) -> TrainingConfiguration {
+        let preset = Preset(rawValue: variant) ?? .tuned
         var c = TrainingConfiguration(preset: preset, seed: 7)
+        if variant == "rsgan-pretrained" { (c.loss, c.pretrainIterations) = (.rsgan, 4) }
+        if variant == "rsgan" { c.loss = .rsgan }
+        if variant == "pretrained" { c.pretrainIterations = 4 }
         c.batchSize = 24
         c.generatorBatchSize = preset == .paperB ? 48 : 24
         if preset == .tuned { c.pack = 2 }
@@ -19,7 +25,7 @@ import Testing
     /// evaluation) and the final parameters of both networks.
     func run(_ c: TrainingConfiguration, ranks: Int, iterations: Int) throws -> Collected<([MetricsRecord], [Float])> {
         var c = c
-        (c.iterations, c.logEvery, c.evaluationSamples) = (iterations, 1, 20)
+        (c.iterations, c.logEvery, c.evaluationSamples) = (iterations - c.pretraining, 1, 20)
         let dataset = try Dataset.load(c.data, seed: c.seed)
         let group = InProcessGroup(size: ranks)
         let out = Collected<([MetricsRecord], [Float])>()
@@ -46,8 +52,8 @@ import Testing
 
     /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
     /// replicas.
-    @Test(arguments: [Preset.paperA, .paperB, .tuned, .mle])
-    func shardedRunsMatchOneProcess(preset: Preset) throws {
+    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained"])
+    func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)
         let single = try run(c, ranks: 1, iterations: 8)[0]
         for ranks in [2, 3, 4] {

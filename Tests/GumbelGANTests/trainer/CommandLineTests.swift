@@ -104,3 +104,50 @@ extension ExternalProcesses {
         }
     }
 }
+
+extension ExternalProcesses {
+    @Suite struct ModelOptionTests {
+        let small = ["--batch", "16", "--generator-batch", "16", "--log-every", "10", "--evaluate-every", "1000", "--evaluation-samples", "50"]
+
+        /// Pre-training then adversarial training in one run, a run started from its
+        /// generator, and the contradictions between the new flags, each one line naming them.
+        @Test func pretrainingInitGeneratorAndLoss() throws {
+            let folder = temporaryFolder()
+            let run = folder + "/pre"
+            let r = try runTrainer(
+                ["train", "--preset", "tuned", "--pretrain-iterations", "20", "--iterations", "20", "--loss", "rsgan"] + small + [
+                    "--run-dir", run,
+                ])
+            #expect(r.status == 0 && r.out.contains("20 pre-training + 20 iterations"), "\(r.err)")
+            let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)
+            #expect(metrics.contains("\"phase\":\"pretraining\"") && metrics.contains("\"phase\":\"adversarial\""))
+            let config = try String(contentsOfFile: run + "/config.json", encoding: .utf8)
+            #expect(config.contains("\"loss\" : \"rsgan\"") && config.contains("\"pretrainIterations\" : 20"))
+            let started = try runTrainer(
+                ["train", "--preset", "tuned", "--init-generator", run, "--iterations", "10"] + small + ["--run-dir", folder + "/b"])
+            #expect(started.status == 0, "\(started.err)")
+            let resized = try runTrainer(
+                ["train", "--preset", "tuned", "--init-generator", run, "--hidden", "8", "--iterations", "10"] + small + [
+                    "--run-dir", folder + "/c",
+                ])
+            #expect(
+                resized.status != 0 && resized.err.contains("cannot start this run's generator")
+                    && resized.err.contains("this run needs [32, 6]"), "\(resized.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/c"))
+            for (flags, message) in [
+                (
+                    ["--loss", "rsgan", "--batch", "16", "--generator-batch", "32"],
+                    "--loss rsgan pairs real and generated examples: --batch (16) and --generator-batch (32) must be equal"
+                ),
+                (
+                    ["--preset", "mle", "--pretrain-iterations", "5"],
+                    "--pretrain-iterations pre-trains the generator of an adversarial run; with --objective mle"
+                ),
+                (["--pretrain-iterations", "-3"], "--pretrain-iterations must be at least 0 (got -3)"),
+            ] {
+                let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
+                #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
+            }
+        }
+    }
+}
