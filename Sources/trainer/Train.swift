@@ -50,7 +50,8 @@ struct Train: ParsableCommand {
                 return try ModelFile.generatorValues(
                     of: model.tensors, path: model.path,
                     layout: Generator.layout(
-                        vocabularySize: dataset.vocabulary.count, hiddenSize: c.hiddenSize, initialState: c.initialState),
+                        vocabularySize: dataset.vocabulary.count, hiddenSize: c.hiddenSize, initialState: c.initialState,
+                        layers: c.generatorLayers, embeddingSize: c.embedding),
                     vocabulary: dataset.vocabulary)
             }
             return (stored, c, dataset, initialGenerator)

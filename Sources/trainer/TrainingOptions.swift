@@ -46,6 +46,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: "Weight initialisation: normal, pytorch.") var initialization: InitializationScheme?
     @Option(parsing: .unconditional, help: "Standard deviation of the normal initialisation (preset: 0.01).") var initScale: Float?
 
+    @Option(parsing: .unconditional, help: "Embed both networks' inputs with a learned [V, E] table of this size (default: 0, none).")
+    var embedding: Int?
+    @Option(parsing: .unconditional, help: "LSTM layers of the generator (default: 1).") var layers: Int?
+    @Option(parsing: .unconditional, help: "LSTM layers of the discriminator (default: 1).") var discriminatorLayers: Int?
+    @Option(parsing: .unconditional, help: "Dropout between stacked LSTM layers, in training (default: 0).") var dropout: Float?
     @Option(parsing: .unconditional, help: "Iterations of maximum-likelihood pre-training of the generator before the adversarial ones (default: 0).")
     var pretrainIterations: Int?
     @Option(parsing: .unconditional, help: "The pre-training's Adam learning rate (default: 0.001, beta1 0.9).") var pretrainLearningRate: Float?
@@ -100,6 +105,10 @@ struct TrainingOptions: ParsableArguments {
         if let v = generatorAverage { c.generatorAverage = v }
         if let v = initialization { c.initialization = v }
         if let v = initScale { c.initialScale = v }
+        if let v = embedding { c.embeddingSize = v }
+        if let v = layers { c.layers = v }
+        if let v = discriminatorLayers { c.discriminatorLayers = v }
+        if let v = dropout { c.dropout = v }
         if let v = pretrainIterations { c.pretrainIterations = v }
         if let v = pretrainLearningRate { c.pretrainLearningRate = v }
         if let v = loss { c.loss = v }
@@ -145,7 +154,7 @@ struct TrainingOptions: ParsableArguments {
             "inputTemperature.steps": "--input-temperature-steps", "adam.learningRate": "--learning-rate",
             "adam.beta1": "--beta1", "adam.beta2": "--beta2", "initialScale": "--init-scale",
             "data.size": "--training-size", "data.stopProbability": "--stop-probability",
-            "data.maximumDepth": "--max-depth", "data.maximumLength": "--max-length",
+            "data.maximumDepth": "--max-depth", "data.maximumLength": "--max-length", "embeddingSize": "--embedding",
         ]
         // The others are the key in kebab case: logEvery → --log-every.
         return flags[setting] ?? "--"

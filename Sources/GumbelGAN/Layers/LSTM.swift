@@ -38,24 +38,27 @@ public struct LSTM {
     public let biasIHGradient: Tensor
     public let biasHHGradient: Tensor
 
-    /// Declares `prefix.weight_ih`, `prefix.weight_hh`, `prefix.bias_ih`, `prefix.bias_hh`.
-    public static func declare(in layout: inout ParameterLayout, prefix: String, inputSize: Int, hiddenSize: Int) {
-        layout.add("\(prefix).weight_ih", shape: [4 * hiddenSize, inputSize])
-        layout.add("\(prefix).weight_hh", shape: [4 * hiddenSize, hiddenSize])
-        layout.add("\(prefix).bias_ih", shape: [4 * hiddenSize])
-        layout.add("\(prefix).bias_hh", shape: [4 * hiddenSize])
+    /// Declares `prefix.weight_ih`, `prefix.weight_hh`, `prefix.bias_ih`, `prefix.bias_hh`,
+    /// each name followed by `suffix` (`_l1` for layer 1 of a stack, as `nn.LSTM` names them).
+    public static func declare(
+        in layout: inout ParameterLayout, prefix: String, suffix: String = "", inputSize: Int, hiddenSize: Int
+    ) {
+        layout.add("\(prefix).weight_ih\(suffix)", shape: [4 * hiddenSize, inputSize])
+        layout.add("\(prefix).weight_hh\(suffix)", shape: [4 * hiddenSize, hiddenSize])
+        layout.add("\(prefix).bias_ih\(suffix)", shape: [4 * hiddenSize])
+        layout.add("\(prefix).bias_hh\(suffix)", shape: [4 * hiddenSize])
     }
 
-    /// The layer over tensors declared with ``declare(in:prefix:inputSize:hiddenSize:)``.
-    public init(_ parameters: Parameters, prefix: String) {
-        weightIH = parameters.value("\(prefix).weight_ih")
-        weightHH = parameters.value("\(prefix).weight_hh")
-        biasIH = parameters.value("\(prefix).bias_ih")
-        biasHH = parameters.value("\(prefix).bias_hh")
-        weightIHGradient = parameters.gradient("\(prefix).weight_ih")
-        weightHHGradient = parameters.gradient("\(prefix).weight_hh")
-        biasIHGradient = parameters.gradient("\(prefix).bias_ih")
-        biasHHGradient = parameters.gradient("\(prefix).bias_hh")
+    /// The layer over tensors declared with ``declare(in:prefix:suffix:inputSize:hiddenSize:)``.
+    public init(_ parameters: Parameters, prefix: String, suffix: String = "") {
+        weightIH = parameters.value("\(prefix).weight_ih\(suffix)")
+        weightHH = parameters.value("\(prefix).weight_hh\(suffix)")
+        biasIH = parameters.value("\(prefix).bias_ih\(suffix)")
+        biasHH = parameters.value("\(prefix).bias_hh\(suffix)")
+        weightIHGradient = parameters.gradient("\(prefix).weight_ih\(suffix)")
+        weightHHGradient = parameters.gradient("\(prefix).weight_hh\(suffix)")
+        biasIHGradient = parameters.gradient("\(prefix).bias_ih\(suffix)")
+        biasHHGradient = parameters.gradient("\(prefix).bias_hh\(suffix)")
         hiddenSize = weightHH.shape[1]
         inputSize = weightIH.shape[1]
     }
@@ -69,6 +72,36 @@ public struct LSTM {
         transpose(x.matrix, into: a.allInputs)
         gemm(weightIH.matrix, .none, a.allInputs, .none, into: a.allGates)
         for t in 0..<a.steps { recur(t, a) }
+    }
+
+    /// Runs all steps over feature-major inputs `x` (`[I, steps·rows]`: a lower layer's
+    /// states `h_1 … h_T`), each value multiplied by `mask` (`[I, steps·rows]`) when given:
+    /// a stacked LSTM's layer, with dropout between layers.
+    public func forward(featureMajor x: Matrix, mask: Matrix?, _ a: LSTMActivations) {
+        precondition(x.rows == inputSize && x.columns == a.steps * a.rows, "LSTM.forward: input \(x.rows) × \(x.columns)")
+        copyMasked(x, mask, into: a.allInputs)
+        gemm(weightIH.matrix, .none, a.allInputs, .none, into: a.allGates)
+        for t in 0..<a.steps { recur(t, a) }
+    }
+
+    /// Runs step `t` on a feature-major input `x` (`[I, rows]`, a lower layer's state), times
+    /// `mask` when given.
+    public func forwardStep(_ t: Int, featureMajorInput x: Matrix, mask: Matrix?, _ a: LSTMActivations) {
+        copyMasked(x, mask, into: a.input(t))
+        gemm(weightIH.matrix, .none, a.input(t), .none, into: a.gates(t))
+        recur(t, a)
+    }
+
+    /// `y = x` or `y = x ⊙ mask`, elementwise over matrices of one shape.
+    private func copyMasked(_ x: Matrix, _ mask: Matrix?, into y: Matrix) {
+        for i in 0..<x.rows {
+            let (xr, yr) = (x.row(i), y.row(i))
+            if let m = mask?.row(i) {
+                for j in 0..<x.columns { yr[j] = xr[j] * m[j] }
+            } else {
+                yr.update(from: xr, count: x.columns)
+            }
+        }
     }
 
     /// Runs step `t` on input `x` of `[rows, I]`, from `h_t`, `c_t` to `h_{t+1}`, `c_{t+1}`.
@@ -171,6 +204,13 @@ public struct LSTM {
     /// ``backwardStep(_:outputGradient:_:)``.
     public func inputGradient(step t: Int, _ a: LSTMActivations, into dx: Matrix) {
         gemm(a.gateGradients(t), .transposed, weightIH.matrix, .none, into: dx)
+    }
+
+    /// `∂L/∂x` feature-major, `W_ihᵀ (∂L/∂a)` (`[I, columns]`), for step `t` (`dx` of
+    /// `[I, rows]`) or, with `t` nil, for all steps (`dx` of `[I, steps·rows]`): the gradient a
+    /// stacked layer hands to the states of the layer below.
+    public func featureMajorInputGradient(step t: Int?, _ a: LSTMActivations, into dx: Matrix) {
+        gemm(weightIH.matrix, .transposed, t.map { a.gateGradients($0) } ?? a.allGateGradients, .none, into: dx)
     }
 
     /// After all steps' backward: `∂L/∂W_ih += Σ_t da_t x_tᵀ`, `∂L/∂W_hh += Σ_t da_t h_tᵀ`,

@@ -15,4 +15,7 @@ public enum RandomStream: UInt32, Sendable, CaseIterable {
     case data = 6
     /// Samples drawn for evaluation and for people to read.
     case evaluation = 7
+    /// Dropout masks between stacked LSTM layers (index: the generator's at 0 …, the
+    /// discriminator's real and generated inputs' from 2^31 and 2^32).
+    case dropout = 8
 }

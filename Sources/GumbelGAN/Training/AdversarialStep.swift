@@ -107,6 +107,9 @@ public final class AdversarialStep {
             realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
             firstRow: shards.real.lowerBound)
         g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound)
+        g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound)
+        d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack, role: 1)
+        d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack, role: 2)
         g.forward(gws, temperature: tau, estimator: estimator)
 
         // Discriminator step.

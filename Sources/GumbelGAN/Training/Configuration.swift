@@ -54,6 +54,21 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// must be this run's).
     public var initGenerator: String?
 
+    /// Both networks' inputs go through a learned `[V, E]` embedding of this size (default 0:
+    /// the one-hot or soft inputs themselves).
+    public var embeddingSize: Int?
+    /// LSTM layers of the generator and of the discriminator (default 1 each).
+    public var layers: Int?
+    public var discriminatorLayers: Int?
+    /// Dropout between stacked LSTM layers, in training (default 0).
+    public var dropout: Float?
+
+    /// The model's sizes, defaults filled in.
+    public var embedding: Int { embeddingSize ?? 0 }
+    public var generatorLayers: Int { layers ?? 1 }
+    public var discriminatorLayerCount: Int { discriminatorLayers ?? 1 }
+    public var dropoutProbability: Float { dropout ?? 0 }
+
     /// Pre-training iterations (0 when none).
     public var pretraining: Int { pretrainIterations ?? 0 }
     /// Every iteration of the run: pre-training, then adversarial (or maximum-likelihood).

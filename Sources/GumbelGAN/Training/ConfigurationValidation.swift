@@ -51,6 +51,14 @@ extension TrainingConfiguration {
         if case .file(_, let maximumLength?, _) = data {
             try require(maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(maximumLength))")
         }
+        try require(embedding >= 0 && embedding <= 65_536, ["embeddingSize"], "%0 must lie in [0, 65536] (got \(embedding))")
+        for (key, value) in [("layers", generatorLayers), ("discriminatorLayers", discriminatorLayerCount)] {
+            try require(value >= 1 && value <= 64, [key], "%0 must lie in [1, 64] (got \(value))")
+        }
+        try require(dropoutProbability >= 0 && dropoutProbability < 1, ["dropout"], "%0 must lie in [0, 1) (got \(dropoutProbability))")
+        try require(
+            dropoutProbability == 0 || max(generatorLayers, objective == .adversarial ? discriminatorLayerCount : 1) > 1,
+            ["dropout", "layers", "discriminatorLayers"], "%0 acts between stacked layers: set %1 or %2 above 1, or leave %0 at 0")
         try require(pretraining >= 0, ["pretrainIterations"], "%0 must be at least 0 (got \(pretraining))")
         try require(
             pretraining == 0 || objective == .adversarial, ["pretrainIterations", "objective"],

@@ -50,6 +50,7 @@ public final class LikelihoodStep {
         precondition(symbols.count == rows * length, "LikelihoodStep: \(symbols.count) symbols for \(rows) × \(length)")
         RealInputs.writeOneHot(symbols, into: inputs)
         if g.initialState != .zero { g.drawNoise(workspace, random: random, step: step, firstRow: shard.lowerBound) }
+        if scale != 0 { g.drawDropout(workspace, random: random, step: step, firstRow: shard.lowerBound) }
         g.forward(workspace, teacherInputs: inputs)
         return SequenceLikelihood.negativeLogLikelihood(
             logits: workspace.logits, targets: inputs, scale: scale,

@@ -28,7 +28,9 @@ public final class TrainingSession {
         self.communicator = communicator
         random = CounterRandom(seed: c.seed)
         let (v, t) = (dataset.vocabulary.count, dataset.length)
-        generator = Generator(vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState)
+        generator = Generator(
+            vocabularySize: v, hiddenSize: c.hiddenSize, length: t, initialState: c.initialState, layers: c.generatorLayers,
+            embeddingSize: c.embedding, dropout: c.dropoutProbability)
         generator.parameters.initialize(Self.initialization(c, hidden: c.hiddenSize), seed: c.seed)
         let adversarialRun = c.objective == .adversarial
         shards = BatchShards(
@@ -43,7 +45,9 @@ public final class TrainingSession {
         }
         switch c.objective {
         case .adversarial:
-            let d = Discriminator(vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t)
+            let d = Discriminator(
+                vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t, layers: c.discriminatorLayerCount,
+                embeddingSize: c.embedding, groups: c.pack, dropout: c.dropoutProbability)
             d.parameters.initialize(Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
             discriminator = d
             let discriminatorAdam =

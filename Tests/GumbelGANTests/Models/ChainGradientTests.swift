@@ -14,15 +14,23 @@ struct GANFixture {
     let real: Tensor
     let logitGradients: Tensor
 
-    init(initialState: GeneratorInitialState) {
-        generator = Generator(vocabularySize: vocabulary, hiddenSize: 5, length: length, initialState: initialState)
-        discriminator = Discriminator(vocabularySize: vocabulary, hiddenSize: 4, length: length)
+    /// The paper's networks, or with `layers`, `embedding` and `dropout` the stacked and
+    /// embedded ones (their dropout masks drawn once and held fixed).
+    init(initialState: GeneratorInitialState, layers: Int = 1, embedding: Int = 0, dropout: Float = 0) {
+        generator = Generator(
+            vocabularySize: vocabulary, hiddenSize: 5, length: length, initialState: initialState, layers: layers,
+            embeddingSize: embedding, dropout: dropout)
+        discriminator = Discriminator(
+            vocabularySize: vocabulary, hiddenSize: 4, length: length, layers: layers, embeddingSize: embedding, dropout: dropout)
         generator.parameters.initialize(.uniform(bound: 0.5), seed: 21)
         discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 22)
         g = Generator.Workspace(generator: generator, rows: rows)
         dFake = Discriminator.Workspace(discriminator: discriminator, rows: rows)
         dReal = Discriminator.Workspace(discriminator: discriminator, rows: rows)
         generator.drawNoise(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
+        generator.drawDropout(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
+        discriminator.drawDropout(dFake, random: CounterRandom(seed: 23), step: 4, firstRow: 10, role: 2)
+        for (real, fake) in zip(dReal.dropoutMasks, dFake.dropoutMasks) { real.copy(from: fake) }
         // Soft one-hot "real" sequences.
         real = Tensor(zeros: [length, rows, vocabulary])
         fillUniform(real, bound: 3, seed: 24, row: 0)
@@ -119,7 +127,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
             for t in 0..<f.length {
                 for v in 0..<f.vocabulary { #expect(abs(Double(f.g.samples[t][r, v]) - ys[t][v]) < 1e-5) }
             }
-            #expect(abs(Double(f.dFake.logits[r, 0]) - reference.logit(ys)) < 1e-5)
+            #expect(abs(Double(f.dFake.logits[r, 0]) - reference.logit(ys, row: r)) < 1e-5)
         }
     }
 
@@ -170,6 +178,62 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
             let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.relativisticLoss(generator: false) }
             expectMatchesReference("chain rsgan D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
         }
+    }
+
+    /// An embedded 2-layer generator and discriminator with dropout masks between the layers:
+    /// every parameter, the bottom layer's noise, against the Float64 reference; the
+    /// masks really drop values.
+    @Test func stackedEmbeddedNetworks() {
+        let f = GANFixture(initialState: .noise, layers: 2, embedding: 3, dropout: 0.3)
+        #expect(f.g.dropoutMasks[0].rows == 5 && (0..<f.rows * (f.length - 1)).contains { f.g.dropoutMasks[0][0, $0] == 0 })
+        var reference = ReferenceGAN(f)
+        #expect(abs(f.generatorLoss(backward: true) - reference.generatorLoss()) < 1e-5)
+        #expect(f.generator.parameters.layout.entries.map(\.name).prefix(3) == ["embedding.weight", "lstm.weight_ih_l0", "lstm.weight_hh_l0"])
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
+            expectMatchesReference("chain stacked G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
+        expectMatchesReference("chain stacked G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        #expect(abs(f.discriminatorLoss(backward: true) - reference.discriminatorLoss()) < 1e-5)
+        for e in f.discriminator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
+            expectMatchesReference("chain stacked D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        }
+    }
+
+    /// The teacher-forced likelihood of an embedded 2-layer generator with dropout.
+    @Test func stackedTeacherForcedLikelihood() {
+        let f = GANFixture(initialState: .zero, layers: 2, embedding: 3, dropout: 0.3)
+        var reference = ReferenceGAN(f)
+        let symbols = (0..<f.rows).map { r in (0..<f.length).map { (r + 2 * $0) % f.vocabulary } }
+        let inputs = Tensor(zeros: [f.length, f.rows, f.vocabulary])
+        for r in 0..<f.rows { for t in 0..<f.length { inputs[t][r, symbols[r][t]] = 1 } }
+        f.generator.forward(f.g, teacherInputs: inputs)
+        let loss = SequenceLikelihood.negativeLogLikelihood(
+            logits: f.g.logits, targets: inputs, scale: 1 / Float(f.rows * f.length), gradients: f.g.logitGradients)
+        #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
+        f.generator.parameters.zeroGradients()
+        f.generator.backwardTeacherForced(f.g)
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.teacherForcedLoss(symbols) }
+            expectMatchesReference("stacked teacher-forced \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+    }
+
+    /// A stacked generator whose backward skips the dropout mask on the gradient between
+    /// layers (the forward pass masked, the masks then cleared) fails the check.
+    @Test func stackedBackwardWithoutTheMaskFails() {
+        let f = GANFixture(initialState: .noise, layers: 2, embedding: 3, dropout: 0.3)
+        var reference = ReferenceGAN(f)
+        _ = f.generatorLoss(backward: false)
+        for mask in f.g.dropoutMasks { for i in 0..<mask.rows { mask.row(i).update(repeating: 1, count: mask.columns) } }
+        f.generator.parameters.zeroGradients()
+        f.discriminator.backward(f.dFake, [.parameters, .inputs])
+        f.generator.backward(f.g, sampleGradients: f.dFake.inputGradients, temperature: f.temperature)
+        let numeric = reference.numericGradient(\.generator["lstm.weight_ih_l0"]!) { $0.generatorLoss() }
+        let error = GradientCheck.relativeError(f.generator.parameters.gradient("lstm.weight_ih_l0").array, numeric)
+        #expect(error > 1e-2, "a generator run without its masks matched the masked reference: \(error)")
     }
 
     /// A generator backward that ignores the path through its fed-back samples (treating

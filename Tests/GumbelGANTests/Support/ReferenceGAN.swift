@@ -11,42 +11,54 @@ struct ReferenceGAN {
     /// Parameters by name, as in the library's layouts.
     var generator: [String: [Double]]
     var discriminator: [String: [Double]]
-    /// Per example: `h0` and `c0` (`c0` from `generator["c0"]` when learned).
-    var noiseHidden: [[Double]]
-    var noiseCell: [[Double]]?
+    /// Per layer, per example: `h0` and `c0` (`c0` from `generator["c0…"]` when learned).
+    var noiseHidden: [[[Double]]]
+    var noiseCell: [[[Double]]]?
     /// `[t][row][v]`.
     let gumbel: [[[Double]]]
     let real: [[[Double]]]
+    /// Dropout masks of layers 1 … (`[layer − 1][row][step][j]`), all ones without dropout.
+    let generatorMasks: [[[[Double]]]], discriminatorMasks: [[[[Double]]]]
     let vocabulary: Int, length: Int, generatorHidden: Int, discriminatorHidden: Int
+    let generatorSuffixes: [String], discriminatorSuffixes: [String]
     let temperature: Double
 
-    /// A copy of the fixture's models, noise and data in Float64.
+    /// A copy of the fixture's models, noise, masks and data in Float64.
     init(_ f: GANFixture) {
         func table(_ p: Parameters) -> [String: [Double]] {
             Dictionary(uniqueKeysWithValues: p.layout.entries.map { ($0.name, p.value($0.name).array.map(Double.init)) })
         }
         func rows(_ m: Matrix) -> [[Double]] { (0..<m.rows).map { r in (0..<m.columns).map { Double(m[r, $0]) } } }
         func columns(_ m: Matrix) -> [[Double]] { (0..<m.columns).map { c in (0..<m.rows).map { Double(m[$0, c]) } } }
+        /// `[H, steps·rows]` feature-major masks as `[row][step][j]`.
+        func masks(_ m: Matrix, steps: Int, rows: Int) -> [[[Double]]] {
+            (0..<rows).map { r in (0..<steps).map { s in (0..<m.rows).map { Double(m[$0, s * rows + r]) } } }
+        }
         generator = table(f.generator.parameters)
         discriminator = table(f.discriminator.parameters)
         // The LSTM's states are feature-major: one example per column.
-        noiseHidden = columns(f.g.lstm.initialHidden)
-        noiseCell = f.generator.initialState == .noiseHiddenLearnedCell ? nil : columns(f.g.lstm.initialCell)
+        noiseHidden = f.g.layers.map { columns($0.initialHidden) }
+        noiseCell = f.generator.initialState == .noiseHiddenLearnedCell ? nil : f.g.layers.map { columns($0.initialCell) }
         gumbel = (0..<f.length).map { rows(f.g.gumbel[$0]) }
         real = (0..<f.length).map { rows(f.real[$0]) }
+        generatorMasks = f.g.dropoutMasks.map { masks($0, steps: f.length - 1, rows: f.rows) }
+        discriminatorMasks = f.dFake.dropoutMasks.map { masks($0, steps: f.length, rows: f.rows) }
         vocabulary = f.vocabulary
         length = f.length
         generatorHidden = f.generator.hiddenSize
         discriminatorHidden = f.discriminator.hiddenSize
+        generatorSuffixes = Generator.suffixes(layers: f.generator.layers.count, embeddingSize: f.generator.embeddingSize)
+        discriminatorSuffixes = Generator.suffixes(layers: f.discriminator.layers.count, embeddingSize: f.discriminator.embeddingSize)
         temperature = Double(f.temperature)
     }
 
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
-    /// One LSTM step with the tensors `lstm.*` of `p`.
-    static func cell(_ x: [Double], _ h: [Double], _ c: [Double], _ p: [String: [Double]]) -> (h: [Double], c: [Double]) {
+    /// One LSTM step with the tensors `lstm.*<suffix>` of `p`.
+    static func cell(_ x: [Double], _ h: [Double], _ c: [Double], _ p: [String: [Double]], suffix: String = "") -> (h: [Double], c: [Double]) {
         let n = h.count, inputs = x.count
-        let wih = p["lstm.weight_ih"]!, whh = p["lstm.weight_hh"]!, bih = p["lstm.bias_ih"]!, bhh = p["lstm.bias_hh"]!
+        let wih = p["lstm.weight_ih\(suffix)"]!, whh = p["lstm.weight_hh\(suffix)"]!
+        let bih = p["lstm.bias_ih\(suffix)"]!, bhh = p["lstm.bias_hh\(suffix)"]!
         var a = [Double](repeating: 0, count: 4 * n)
         for k in 0..<(4 * n) {
             var s = bih[k] + bhh[k]
@@ -63,6 +75,25 @@ struct ReferenceGAN {
         return (h2, c2)
     }
 
+    /// `x W` with `embedding.weight [V, E]` of `p`, or `x` itself without an embedding.
+    static func embed(_ x: [Double], _ p: [String: [Double]]) -> [Double] {
+        guard let w = p["embedding.weight"] else { return x }
+        let e = w.count / x.count
+        return (0..<e).map { j in (0..<x.count).map { x[$0] * w[$0 * e + j] }.reduce(0, +) }
+    }
+
+    /// One step of a stack of layers: layer `k > 0` reads layer `k − 1`'s new state times
+    /// `masks[k − 1]`.
+    static func stackStep(
+        _ x: [Double], _ states: inout [(h: [Double], c: [Double])], _ p: [String: [Double]], suffixes: [String], masks: [[Double]]
+    ) {
+        var input = x
+        for (k, suffix) in suffixes.enumerated() {
+            if k > 0 { input = zip(states[k - 1].h, masks[k - 1]).map { $0 * $1 } }
+            states[k] = cell(input, states[k].h, states[k].c, p, suffix: suffix)
+        }
+    }
+
     /// `W h + b` with `out.weight`, `out.bias` of `p`.
     static func linear(_ h: [Double], _ p: [String: [Double]]) -> [Double] {
         let w = p["out.weight"]!, b = p["out.bias"]!
@@ -73,14 +104,22 @@ struct ReferenceGAN {
         return y
     }
 
+    /// Example `row`'s initial states, layer by layer.
+    func initialStates(row: Int) -> [(h: [Double], c: [Double])] {
+        generatorSuffixes.indices.map { k in (noiseHidden[k][row], noiseCell?[k][row] ?? generator["c0\(generatorSuffixes[k])"]!) }
+    }
+
     /// The generated soft one-hot sequence of example `row`: `[t][v]`.
     func generate(row: Int) -> [[Double]] {
-        var h = noiseHidden[row]
-        var c = noiseCell?[row] ?? generator["c0"]!
+        var states = initialStates(row: row)
         var ys: [[Double]] = []
         for t in 0..<length {
-            if t > 0 { (h, c) = Self.cell(ys[t - 1], h, c, generator) }
-            let z = zip(Self.linear(h, generator), gumbel[t][row]).map { ($0 + $1) / temperature }
+            if t > 0 {
+                Self.stackStep(
+                    Self.embed(ys[t - 1], generator), &states, generator, suffixes: generatorSuffixes,
+                    masks: generatorMasks.map { $0[row][t - 1] })
+            }
+            let z = zip(Self.linear(states.last!.h, generator), gumbel[t][row]).map { ($0 + $1) / temperature }
             let top = z.max()!
             let e = z.map { exp($0 - top) }
             let sum = e.reduce(0, +)
@@ -89,29 +128,35 @@ struct ReferenceGAN {
         return ys
     }
 
-    /// The discriminator's logit of a sequence `[t][v]`.
-    func logit(_ x: [[Double]]) -> Double {
-        var h = discriminator["h0"]!, c = discriminator["c0"]!
-        for t in 0..<length { (h, c) = Self.cell(x[t], h, c, discriminator) }
-        return Self.linear(h, discriminator)[0]
+    /// The discriminator's logit of the sequence `[t][v]` of example `row` (whose dropout
+    /// masks it uses).
+    func logit(_ x: [[Double]], row: Int = 0) -> Double {
+        var states: [(h: [Double], c: [Double])] = discriminatorSuffixes.map { (discriminator["h0\($0)"]!, discriminator["c0\($0)"]!) }
+        for t in 0..<length {
+            Self.stackStep(
+                Self.embed(x[t], discriminator), &states, discriminator, suffixes: discriminatorSuffixes,
+                masks: discriminatorMasks.map { $0[row][t] })
+        }
+        return Self.linear(states.last!.h, discriminator)[0]
     }
 
-    var rows: Int { noiseHidden.count }
+    var rows: Int { noiseHidden[0].count }
 
     /// Teacher forcing: mean over examples and steps of `−log softmax(ℓ_t)[s_t]`, where
     /// `ℓ_t` is computed after feeding the one-hot symbols `s_0 … s_{t−1}` (`symbols[row][t]`).
     func teacherForcedLoss(_ symbols: [[Int]]) -> Double {
         var total = 0.0
         for (r, sequence) in symbols.enumerated() {
-            var h = noiseHidden[r]
-            var c = noiseCell?[r] ?? generator["c0"]!
+            var states = initialStates(row: r)
             for t in 0..<length {
                 if t > 0 {
                     var x = [Double](repeating: 0, count: vocabulary)
                     x[sequence[t - 1]] = 1
-                    (h, c) = Self.cell(x, h, c, generator)
+                    Self.stackStep(
+                        Self.embed(x, generator), &states, generator, suffixes: generatorSuffixes,
+                        masks: generatorMasks.map { $0[r][t - 1] })
                 }
-                let l = Self.linear(h, generator)
+                let l = Self.linear(states.last!.h, generator)
                 let top = l.max()!
                 total -= l[sequence[t]] - top - log(l.map { exp($0 - top) }.reduce(0, +))
             }
@@ -121,7 +166,7 @@ struct ReferenceGAN {
 
     /// `−mean a_fake`.
     func generatorLoss() -> Double {
-        -(0..<rows).map { logit(generate(row: $0)) }.reduce(0, +) / Double(rows)
+        -(0..<rows).map { logit(generate(row: $0), row: $0) }.reduce(0, +) / Double(rows)
     }
 
     /// `mean softplus(−a_real) + mean softplus(a_fake)`.
@@ -129,8 +174,8 @@ struct ReferenceGAN {
         func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
         var total = 0.0
         for r in 0..<rows {
-            total += softplus(-logit((0..<length).map { real[$0][r] }))
-            total += softplus(logit(generate(row: r)))
+            total += softplus(-logit((0..<length).map { real[$0][r] }, row: r))
+            total += softplus(logit(generate(row: r), row: r))
         }
         return total / Double(rows)
     }
@@ -141,7 +186,7 @@ struct ReferenceGAN {
         func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
         var total = 0.0
         for r in 0..<rows {
-            let (real, fake) = (logit((0..<length).map { self.real[$0][r] }), logit(generate(row: r)))
+            let (real, fake) = (logit((0..<length).map { self.real[$0][r] }, row: r), logit(generate(row: r), row: r))
             total += generator ? softplus(-(fake - real)) : softplus(-(real - fake))
         }
         return total / Double(rows)
@@ -164,12 +209,13 @@ struct ReferenceGAN {
 
 extension ReferenceGAN {
     /// Flat views of the per-example noise, for ``numericGradient(_:_:)``.
+    /// (Of the bottom layer.)
     var flatNoiseHidden: [Double] {
-        get { noiseHidden.flatMap { $0 } }
-        set { noiseHidden = stride(from: 0, to: newValue.count, by: generatorHidden).map { Array(newValue[$0..<($0 + generatorHidden)]) } }
+        get { noiseHidden[0].flatMap { $0 } }
+        set { noiseHidden[0] = stride(from: 0, to: newValue.count, by: generatorHidden).map { Array(newValue[$0..<($0 + generatorHidden)]) } }
     }
     var flatNoiseCell: [Double] {
-        get { noiseCell?.flatMap { $0 } ?? [] }
-        set { noiseCell = stride(from: 0, to: newValue.count, by: generatorHidden).map { Array(newValue[$0..<($0 + generatorHidden)]) } }
+        get { noiseCell?[0].flatMap { $0 } ?? [] }
+        set { noiseCell?[0] = stride(from: 0, to: newValue.count, by: generatorHidden).map { Array(newValue[$0..<($0 + generatorHidden)]) } }
     }
 }

@@ -33,9 +33,11 @@ import Testing
     }
 
     /// A run stopped inside pre-training, saved and restored, continues to the bits of the
-    /// run that was never stopped.
-    @Test func resumeInsidePretrainingIsBitwise() throws {
-        let c = configuration(loss: .rsgan)
+    /// run that was never stopped; also with an embedding and stacked layers with dropout.
+    @Test(arguments: [false, true])
+    func resumeInsidePretrainingIsBitwise(stacked: Bool) throws {
+        var c = configuration(loss: .rsgan)
+        if stacked { (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout) = (5, 2, 3, 0.25) }
         let dataset = try Dataset.load(c.data, seed: c.seed)
         let straight = try TrainingSession(configuration: c, dataset: dataset)
         _ = try TrainingRun(session: straight).run()

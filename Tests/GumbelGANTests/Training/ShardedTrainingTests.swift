@@ -4,14 +4,16 @@ import Testing
 @testable import GumbelGAN
 
 @Suite struct ShardedTrainingTests {
-    /// A preset, or `rsgan-pretrained`: tuned with the relativistic loss after 4 iterations
-    /// of pre-training.
+    /// A preset, or tuned with the relativistic loss (`rsgan`), after 4 iterations of
+    /// pre-training (`pretrained`), both, or with an embedding and 2 layers with dropout
+    /// in both networks (`stacked`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? .tuned
         var c = TrainingConfiguration(preset: preset, seed: 7)
         if variant == "rsgan-pretrained" { (c.loss, c.pretrainIterations) = (.rsgan, 4) }
         if variant == "rsgan" { c.loss = .rsgan }
         if variant == "pretrained" { c.pretrainIterations = 4 }
+        if variant == "stacked" { (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3) }
         c.batchSize = 24
         c.generatorBatchSize = preset == .paperB ? 48 : 24
         if preset == .tuned { c.pack = 2 }
@@ -52,7 +54,7 @@ import Testing
 
     /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
     /// replicas.
-    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained"])
+    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked"])
     func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)
         let single = try run(c, ranks: 1, iterations: 8)[0]

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+@testable import GumbelGAN
+
+@Suite struct EmbeddingTests {
+    /// `y = x W` on soft rows and on one-hot rows (where it is row `s` of `W` exactly): the
+    /// weight's and the input's gradients against central differences; a backward without
+    /// the input gradient's transpose fails.
+    @Test(arguments: [false, true])
+    func gradients(oneHot: Bool) {
+        var layout = ParameterLayout()
+        Embedding.declare(in: &layout, prefix: "embedding", symbols: 6, size: 3)
+        let p = Parameters(layout: layout)
+        p.initialize(.uniform(bound: 0.5), seed: 1)
+        let embedding = Embedding(p, prefix: "embedding")
+        let x = Tensor(zeros: [4, 6]), y = Tensor(zeros: [4, 3]), dx = Tensor(zeros: [4, 6])
+        if oneHot {
+            for r in 0..<4 { x.matrix[r, (r * 5) % 6] = 1 }
+        } else {
+            fillUniform(x, bound: 2, seed: 2, row: 0)
+            softmaxRows(x.matrix, into: x.matrix)
+        }
+        let w = projection(count: 12, seed: 3)
+        func loss() -> Double {
+            embedding.forward(x.matrix, into: y.matrix)
+            return dot(w, y.values)
+        }
+        _ = loss()
+        if oneHot { for r in 0..<4 { #expect((0..<3).map { y.matrix[r, $0] } == (0..<3).map { embedding.weight.matrix[(r * 5) % 6, $0] }) } }
+        let dy = Tensor(shape: [4, 3], values: w)
+        p.zeroGradients()
+        embedding.accumulateGradients(input: x.matrix, outputGradient: dy.matrix)
+        embedding.inputGradient(dy.matrix, into: dx.matrix)
+        _ = expectGradients(
+            "Embedding \(oneHot ? "one-hot" : "soft")",
+            [
+                Checked(name: "weight", values: embedding.weight, analytic: embedding.weightGradient.array),
+                Checked(name: "input", values: x, analytic: dx.array),
+            ], loss: loss)
+        let wrong = Tensor(zeros: [4, 6])
+        gemm(dy.matrix, .none, Matrix(embedding.weight.base, rows: 3, columns: 6), .none, into: wrong.matrix)
+        #expect(!passes(wrong.array, values: x, loss: loss), "an input gradient through the untransposed table passed")
+    }
+}
