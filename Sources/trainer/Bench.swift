@@ -7,12 +7,26 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time one process's training iteration: seconds per iteration, GFLOP/s and peak memory.",
         discussion:
-            "Sizes: --size paper (state 10, 6 symbols, length 12, batch 200) or large (256, 32, 60, 200), or set each. launch/bench runs both beside the PyTorch peer."
+            "Sizes (state, symbols, length, batch, embedding, layers): paper (10, 6, 12, 200, 0, 1), large (256, 32, 60, 200, 0, 1), molecule (512, 26, 57, 200, 64, 2), oracle (32, 5000, 20, 64, 32, 1); any can be set. launch/bench runs them beside the PyTorch peer."
     )
 
-    enum Size: String, ExpressibleByArgument { case paper, large }
+    enum Size: String, ExpressibleByArgument, CaseIterable {
+        case paper, large, molecule, oracle
 
-    @Option(help: "A named size: paper or large.") var size: Size = .paper
+        /// State, symbols, length, batch, embedding, layers, timed and untimed iterations.
+        var settings: (h: Int, v: Int, t: Int, b: Int, e: Int, l: Int, timed: Int, untimed: Int) {
+            switch self {
+            case .paper: (10, 6, 12, 200, 0, 1, 200, 20)
+            case .large: (256, 32, 60, 200, 0, 1, 5, 1)
+            case .molecule: (512, 26, 57, 200, 64, 2, 3, 1)
+            case .oracle: (32, 5000, 20, 64, 32, 1, 10, 2)
+            }
+        }
+    }
+
+    @Option(help: "A named size: paper, large, molecule or oracle.") var size: Size = .paper
+    @Option(parsing: .unconditional, help: "Embedding size of both networks (0: none).") var embedding: Int?
+    @Option(parsing: .unconditional, help: "LSTM layers of both networks.") var layers: Int?
     @Option(parsing: .unconditional, help: "LSTM state size (both networks).") var hidden: Int?
     @Option(parsing: .unconditional, help: "Number of symbols.") var vocabulary: Int?
     @Option(parsing: .unconditional, help: "Sequence length.") var length: Int?
@@ -26,6 +40,8 @@ struct Bench: ParsableCommand {
         }
         if let vocabulary, vocabulary < 2 { throw ValidationError("--vocabulary must be at least 2 (got \(vocabulary))") }
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0 (got \(warmup))") }
+        if let embedding, embedding < 0 { throw ValidationError("--embedding must be at least 0 (got \(embedding))") }
+        if let layers, layers < 1 { throw ValidationError("--layers must be at least 1 (got \(layers))") }
     }
 
     func run() throws {
@@ -33,11 +49,12 @@ struct Bench: ParsableCommand {
         let mpi = MPICommunicator.start()
         defer { mpi.finish() }
         let communicator = TimedCommunicator(mpi)
-        let large = size == .large
-        let (h, v, t, b) = (hidden ?? (large ? 256 : 10), vocabulary ?? (large ? 32 : 6), length ?? (large ? 60 : 12), batch ?? 200)
-        let (timed, untimed) = (iterations ?? (large ? 5 : 200), warmup ?? (large ? 1 : 20))
-        let generator = Generator(vocabularySize: v, hiddenSize: h, length: t)
-        let discriminator = Discriminator(vocabularySize: v, hiddenSize: h, length: t)
+        let s = size.settings
+        let (h, v, t, b) = (hidden ?? s.h, vocabulary ?? s.v, length ?? s.t, batch ?? s.b)
+        let (e, l) = (embedding ?? s.e, layers ?? s.l)
+        let (timed, untimed) = (iterations ?? s.timed, warmup ?? s.untimed)
+        let generator = Generator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
+        let discriminator = Discriminator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
         generator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 1)
         discriminator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 2)
         guard b >= mpi.size else { throw UserError("--batch \(b) is smaller than the \(mpi.size) ranks") }
@@ -59,7 +76,11 @@ struct Bench: ParsableCommand {
         for i in 0..<timed { iterate(untimed + i) }
         let seconds = Date().timeIntervalSince(start) / Double(timed)
         let allreduceShare = communicator.seconds / Double(timed) / seconds
-        let flops = FlopCount.adversarialIteration(realRows: b, fakeRows: b, length: t, vocabulary: v, generatorHidden: h, discriminatorHidden: h)
+        // Products are counted for the paper's one-layer networks only.
+        let flops =
+            e == 0 && l == 1
+            ? FlopCount.adversarialIteration(realRows: b, fakeRows: b, length: t, vocabulary: v, generatorHidden: h, discriminatorHidden: h)
+            : .nan
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         guard mpi.rank == 0 else { return }
@@ -67,7 +88,7 @@ struct Bench: ParsableCommand {
         print(
             String(
                 format:
-                    "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
-                mpi.size, h, v, t, b, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024, allreduceShare))
+                    "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d embedding=%d layers=%d iters=%d sec_per_iter=%.6f gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
+                mpi.size, h, v, t, b, e, l, timed, seconds, flops / seconds / 1e9, Double(usage.ru_maxrss) / 1024, allreduceShare))
     }
 }

@@ -144,6 +144,10 @@ extension ExternalProcesses {
                     "--pretrain-iterations pre-trains the generator of an adversarial run; with --objective mle"
                 ),
                 (["--pretrain-iterations", "-3"], "--pretrain-iterations must be at least 0 (got -3)"),
+                (["--dropout", "0.2"], "--dropout acts between stacked layers: set --layers or --discriminator-layers above 1"),
+                (["--layers", "0"], "--layers must lie in [1, 64] (got 0)"),
+                (["--embedding", "-1"], "--embedding must lie in [0, 65536] (got -1)"),
+                (["--layers", "2", "--dropout", "1"], "--dropout must lie in [0, 1) (got 1.0)"),
             ] {
                 let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
                 #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
