@@ -53,3 +53,4 @@ extension RealEncoding: ExpressibleByArgument {}
 extension InitializationScheme: ExpressibleByArgument {}
 extension Objective: ExpressibleByArgument {}
 extension AdversarialLoss: ExpressibleByArgument {}
+extension Tokenization: ExpressibleByArgument {}

@@ -64,6 +64,10 @@ struct TrainingOptions: ParsableArguments {
         help: "Sequence length: the grammar's maximum string length (12), or for --data the longest allowed line (default: the longest line).")
     var maxLength: Int?
     @Flag(help: "With --data: leave out lines longer than --max-length instead of stopping.") var skipLong = false
+    @Option(help: "With --data: the symbols of a line, characters (default) or words (split at white space).")
+    var tokens: Tokenization?
+    @Option(parsing: .unconditional, help: "With --data: at most this many symbols; the rarest become an unknown symbol (U+FFFD).")
+    var maxVocabulary: Int?
     @Option(parsing: .unconditional, help: "Grammar: number of training strings (5000).") var trainingSize: Int?
     @Option(parsing: .unconditional, help: "Grammar: probability that a node derives x (0.4).") var stopProbability: Double?
     @Option(parsing: .unconditional, help: "Grammar: depth at which every node derives x (5).") var maxDepth: Int?
@@ -123,11 +127,13 @@ struct TrainingOptions: ParsableArguments {
             ] where given {
                 throw UserError("\(flag) sets the built-in grammar data; it cannot be used with --data")
             }
-            c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong)
+            c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong, tokens: tokens, maximumVocabulary: maxVocabulary)
         } else if base != nil && [trainingSize == nil, stopProbability == nil, maxDepth == nil, maxLength == nil, !skipLong].allSatisfy({ $0 }) {
             // A resumed run keeps its data.
         } else {
-            if skipLong { throw UserError("--skip-long applies to --data files only") }
+            for (flag, given) in [("--skip-long", skipLong), ("--tokens", tokens != nil), ("--max-vocabulary", maxVocabulary != nil)] where given {
+                throw UserError("\(flag) applies to --data files only")
+            }
             var grammar = Grammar()
             if let v = stopProbability { grammar.stopProbability = v }
             if let v = maxDepth { grammar.maximumDepth = v }
@@ -155,6 +161,7 @@ struct TrainingOptions: ParsableArguments {
             "adam.beta1": "--beta1", "adam.beta2": "--beta2", "initialScale": "--init-scale",
             "data.size": "--training-size", "data.stopProbability": "--stop-probability",
             "data.maximumDepth": "--max-depth", "data.maximumLength": "--max-length", "embeddingSize": "--embedding",
+            "data.maximumVocabulary": "--max-vocabulary",
         ]
         // The others are the key in kebab case: logEvery → --log-every.
         return flags[setting] ?? "--"

@@ -3,8 +3,10 @@ import Foundation
 /// A user's data set: one example per line of a UTF-8 text file.
 ///
 /// Blank lines are left out; a trailing carriage return is removed (files saved on
-/// Windows). The vocabulary is the set of characters in the file plus a padding symbol;
-/// the length is `maximumLength` when given, else the longest line.
+/// Windows). The vocabulary is the set of symbols in the file (characters or words, at most
+/// `maximumVocabulary`) plus a padding symbol; the length, in symbols, is `maximumLength`
+/// when given, else the longest line's. With words, a line is kept as its words joined by
+/// single spaces.
 public struct Corpus: Sendable {
     public let path: String
     public let lines: [String]
@@ -13,7 +15,10 @@ public struct Corpus: Sendable {
     /// Lines left out because they were longer than the maximum length (with `skipLong`).
     public let skippedLong: Int
 
-    public static func load(path: String, maximumLength: Int? = nil, skipLong: Bool = false) throws -> Corpus {
+    public static func load(
+        path: String, maximumLength: Int? = nil, skipLong: Bool = false, tokens: Tokenization = .characters,
+        maximumVocabulary: Int? = nil
+    ) throws -> Corpus {
         if let m = maximumLength, m < 1 { throw DataError.tooShortMaximum(maximumLength: m) }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError.missing(path: path) }
@@ -34,25 +39,26 @@ public struct Corpus: Sendable {
             guard let text = String(validating: lineBytes, as: UTF8.self) else {
                 throw DataError.invalidUTF8(path: path, line: i + 1)
             }
-            if !text.allSatisfy(\.isWhitespace) { lines.append((i + 1, text)) }
+            if text.contains(Vocabulary.userPadding) { throw DataError.holdsPadding(path: path, line: i + 1) }
+            if !text.allSatisfy(\.isWhitespace) { lines.append((i + 1, tokens == .words ? tokens.join(tokens.tokens(of: text)) : text)) }
         }
         guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
 
         var skipped = 0
         if let maximum = maximumLength {
-            let long = lines.filter { $0.text.count > maximum }
+            let long = lines.filter { tokens.tokens(of: $0.text).count > maximum }
             if let first = long.first {
                 guard skipLong else {
                     throw DataError.tooLong(path: path, firstLine: first.number, count: long.count, maximumLength: maximum)
                 }
                 skipped = long.count
-                lines.removeAll { $0.text.count > maximum }
+                lines.removeAll { tokens.tokens(of: $0.text).count > maximum }
                 guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
             }
         }
         let texts = lines.map(\.text)
         return Corpus(
-            path: path, lines: texts, vocabulary: .of(lines: texts),
-            length: maximumLength ?? texts.map(\.count).max()!, skippedLong: skipped)
+            path: path, lines: texts, vocabulary: .of(lines: texts, tokenization: tokens, maximumSize: maximumVocabulary),
+            length: maximumLength ?? texts.map { tokens.tokens(of: $0).count }.max()!, skippedLong: skipped)
     }
 }

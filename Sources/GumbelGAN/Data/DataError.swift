@@ -8,6 +8,7 @@ public enum DataError: UserFacingError, Equatable {
     case invalidUTF8(path: String, line: Int)
     case tooLong(path: String, firstLine: Int, count: Int, maximumLength: Int)
     case tooShortMaximum(maximumLength: Int)
+    case holdsPadding(path: String, line: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +25,8 @@ public enum DataError: UserFacingError, Equatable {
         case .tooLong(let p, let first, let count, let maximum):
             return
                 "\(p):\(first): longer than --max-length \(maximum) (\(count) line\(count == 1 ? "" : "s") in all); raise --max-length or pass --skip-long to leave them out"
+        case .holdsPadding(let p, let line):
+            return "\(p):\(line): holds U+2400 (␀), the symbol the trainer pads with; remove or replace it"
         case .tooShortMaximum(let maximum):
             return "--max-length must be at least 1 (got \(maximum))"
         }

@@ -2,6 +2,7 @@
 public enum DataSource: Sendable, Equatable, Codable {
     /// The paper's grammar, `size` strings.
     case grammar(Grammar, size: Int)
-    /// A user's file, one example per line.
-    case file(path: String, maximumLength: Int?, skipLong: Bool)
+    /// A user's file, one example per line; `tokens` (default characters) and at most
+    /// `maximumVocabulary` symbols (the rarest replaced by an unknown symbol) when set.
+    case file(path: String, maximumLength: Int?, skipLong: Bool, tokens: Tokenization? = nil, maximumVocabulary: Int? = nil)
 }

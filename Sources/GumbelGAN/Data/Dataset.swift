@@ -20,8 +20,10 @@ public struct Dataset: Sendable {
             return Dataset(
                 source: source, vocabulary: .grammar, length: grammar.maximumLength,
                 strings: strings, skippedLong: 0, seed: seed)
-        case .file(let path, let maximumLength, let skipLong):
-            let corpus = try Corpus.load(path: path, maximumLength: maximumLength, skipLong: skipLong)
+        case .file(let path, let maximumLength, let skipLong, let tokens, let maximumVocabulary):
+            let corpus = try Corpus.load(
+                path: path, maximumLength: maximumLength, skipLong: skipLong, tokens: tokens ?? .characters,
+                maximumVocabulary: maximumVocabulary)
             return Dataset(
                 source: source, vocabulary: corpus.vocabulary, length: corpus.length,
                 strings: corpus.lines, skippedLong: corpus.skippedLong, seed: seed)

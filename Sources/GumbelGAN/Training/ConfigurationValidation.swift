@@ -48,8 +48,13 @@ extension TrainingConfiguration {
             try require(g.maximumDepth >= 0, ["data.maximumDepth"], "%0 must be at least 0 (got \(g.maximumDepth))")
             try require(g.maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(g.maximumLength))")
         }
-        if case .file(_, let maximumLength?, _) = data {
-            try require(maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(maximumLength))")
+        if case .file(_, let maximumLength, _, _, let maximumVocabulary) = data {
+            if let maximumLength { try require(maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(maximumLength))") }
+            if let maximumVocabulary {
+                try require(
+                    maximumVocabulary >= 3, ["data.maximumVocabulary"],
+                    "%0 must be at least 3: padding, unknown and a symbol (got \(maximumVocabulary))")
+            }
         }
         try require(embedding >= 0 && embedding <= 65_536, ["embeddingSize"], "%0 must lie in [0, 65536] (got \(embedding))")
         for (key, value) in [("layers", generatorLayers), ("discriminatorLayers", discriminatorLayerCount)] {

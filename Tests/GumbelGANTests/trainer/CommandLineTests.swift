@@ -148,10 +148,31 @@ extension ExternalProcesses {
                 (["--layers", "0"], "--layers must lie in [1, 64] (got 0)"),
                 (["--embedding", "-1"], "--embedding must lie in [0, 65536] (got -1)"),
                 (["--layers", "2", "--dropout", "1"], "--dropout must lie in [0, 1) (got 1.0)"),
+                (["--tokens", "words"], "--tokens applies to --data files only"),
             ] {
                 let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
                 #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
             }
+        }
+
+        /// A word-level file trains end to end with a vocabulary capped at 8 (the 6 most frequent
+        /// words, unknown, padding); samples are words
+        /// joined by spaces, from the model file alone.
+        @Test func wordsTrainAndSample() throws {
+            let folder = temporaryFolder()
+            let data = folder + "/text.txt"
+            try (0..<40).map { "the \(["cat", "dog", "bird", "fish"][$0 % 4]) sat on the \(["mat", "hat", "rug"][$0 % 3])" }
+                .joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
+            let r = try runTrainer(
+                ["train", "--preset", "mle", "--data", data, "--tokens", "words", "--max-vocabulary", "8", "--embedding", "4", "--iterations", "30"]
+                    + small + ["--run-dir", folder + "/w"])
+            #expect(r.status == 0 && r.out.contains("40 strings of length ≤ 6 over 8 symbols"), "\(r.out)\(r.err)")
+            let s = try runTrainer(["sample", "--run", folder + "/w", "--count", "20"])
+            let words = Set(s.out.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            #expect(
+                s.status == 0 && !words.isEmpty
+                    && words.isSubset(of: ["the", "sat", "on", "mat", "hat", "rug", Vocabulary.unknown, Vocabulary.userPadding]),
+                "\(s.out)")
         }
     }
 }
