@@ -19,6 +19,11 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         setBLASThreads(1)
         let session = try StoredModel.locate(model).session()
+        if case .file = session.configuration.data {
+            printError(
+                "note: for a user's file validity means no padding inside; for molecules, launch/moses-eval \(model) scores RDKit validity and MOSES's metrics"
+            )
+        }
         print(
             MetricsText.line(
                 session.evaluate(count: samples ?? session.configuration.evaluationSamples),

@@ -39,7 +39,7 @@ public struct Corpus: Sendable {
             guard let text = String(validating: lineBytes, as: UTF8.self) else {
                 throw DataError.invalidUTF8(path: path, line: i + 1)
             }
-            if text.contains(Vocabulary.userPadding) { throw DataError.holdsPadding(path: path, line: i + 1) }
+            if text.unicodeScalars.contains("\u{2400}") { throw DataError.holdsPadding(path: path, line: i + 1) }
             if !text.allSatisfy(\.isWhitespace) { lines.append((i + 1, tokens == .words ? tokens.join(tokens.tokens(of: text)) : text)) }
         }
         guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }

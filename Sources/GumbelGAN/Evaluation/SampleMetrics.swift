@@ -25,39 +25,81 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         case bigramJS = "bigram_js"
     }
 
+    /// What scoring needs of the training strings, computed once per data set (a data set of
+    /// 1.6 million strings has 90 million bigrams).
+    public struct Reference: Sendable {
+        let strings: Set<String>
+        let lengths: [Int: Double]
+        let bigrams: [Bigram: Double]
+
+        public init(training: [String]) {
+            strings = Set(training)
+            lengths = histogram(training.lazy.map(\.count))
+            bigrams = bigramHistogram(training)
+        }
+    }
+
     /// Scores `samples` (padding at the end removed) against `training` and `reference`
     /// (as many strings from the data sampler as there are samples).
     public static func score(
         _ samples: [String], training: [String], reference: [String],
         isValid: (String) -> Bool
     ) -> SampleMetrics {
+        score(samples, training: Reference(training: training), reference: reference, isValid: isValid)
+    }
+
+    /// The same with the training strings' figures computed already.
+    public static func score(
+        _ samples: [String], training: Reference, reference: [String],
+        isValid: (String) -> Bool
+    ) -> SampleMetrics {
         let n = samples.count
         precondition(n > 0, "SampleMetrics: no samples")
         let valid = samples.filter(isValid)
-        let trainingSet = Set(training)
         let distinctReference = Set(reference).count
         return SampleMetrics(
             count: n,
             validity: Double(valid.count) / Double(n),
             uniqueness: Double(Set(samples).count) / Double(n),
-            novelty: valid.isEmpty ? 0 : Double(valid.filter { !trainingSet.contains($0) }.count) / Double(valid.count),
+            novelty: valid.isEmpty ? 0 : Double(valid.filter { !training.strings.contains($0) }.count) / Double(valid.count),
             coverage: distinctReference == 0 ? 0 : Double(Set(valid).count) / Double(distinctReference),
-            lengthJS: jensenShannon(histogram(samples.map(\.count)), histogram(training.map(\.count))),
-            bigramJS: jensenShannon(histogram(samples.flatMap(bigrams)), histogram(training.flatMap(bigrams))))
+            lengthJS: jensenShannon(histogram(samples.lazy.map(\.count)), training.lengths),
+            bigramJS: jensenShannon(bigramHistogram(samples), training.bigrams))
     }
 
-    /// The bigrams of `s` with `^` before and `$` after (as two-element strings keyed by
-    /// position so that markers never clash with symbols).
-    static func bigrams(_ s: String) -> [[String]] {
-        let symbols = ["\u{2}"] + s.map { String($0) } + ["\u{3}"]
-        return (0..<(symbols.count - 1)).map { [symbols[$0], symbols[$0 + 1]] }
+    /// Two adjacent symbols of a string bracketed by start and end markers (`\u{2}`,
+    /// `\u{3}`), so that markers never clash with symbols.
+    struct Bigram: Hashable, Sendable, CustomStringConvertible {
+        let first: String, second: String
+        /// As the pair was once keyed (a two-element array), which fixes the summation order.
+        var description: String { "\([first, second])" }
     }
 
-    static func histogram<T: Hashable>(_ values: [T]) -> [T: Double] {
-        var counts: [T: Double] = [:]
-        for v in values { counts[v, default: 0] += 1 }
-        let total = Double(values.count)
-        return counts.mapValues { $0 / max(total, 1) }
+    /// The relative frequencies of the bigrams of `strings`, counted without keeping them.
+    static func bigramHistogram(_ strings: [String]) -> [Bigram: Double] {
+        var counts: [Bigram: Double] = [:]
+        var total = 0
+        for s in strings {
+            var previous = "\u{2}"
+            for c in s {
+                let symbol = String(c)
+                counts[Bigram(first: previous, second: symbol), default: 0] += 1
+                previous = symbol
+            }
+            counts[Bigram(first: previous, second: "\u{3}"), default: 0] += 1
+            total += s.count + 1
+        }
+        return counts.mapValues { $0 / max(Double(total), 1) }
+    }
+
+    static func histogram<S: Sequence>(_ values: S) -> [S.Element: Double] where S.Element: Hashable {
+        var counts: [S.Element: Double] = [:]
+        var total = 0
+        for v in values {
+            counts[v, default: 0] += 1
+            total += 1
+        }
+        return counts.mapValues { $0 / max(Double(total), 1) }
     }
 
     /// `½ KL(P‖M) + ½ KL(Q‖M)`, `M = (P + Q)/2`, in bits, summed in a fixed order of the

@@ -16,6 +16,8 @@ public final class TrainingSession {
     public let shards: BatchShards
     /// `shards.real.count × T`: this iteration's real examples on this rank.
     var batch: [Int32]
+    /// The training strings' figures for evaluation, computed at the first evaluation.
+    public private(set) lazy var trainingReference = SampleMetrics.Reference(training: dataset.strings)
     /// The moving average of the generator's weights, when configured.
     public let averagedGenerator: FloatBuffer?
 
@@ -229,7 +231,7 @@ public final class TrainingSession {
     public func evaluate(count: Int) -> Evaluation {
         let samples = sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed))
         let metrics = SampleMetrics.score(
-            samples, training: dataset.strings, reference: dataset.referenceSample(count),
+            samples, training: trainingReference, reference: dataset.referenceSample(count),
             isValid: dataset.isValid)
         var evaluation = Evaluation(samples: metrics)
         if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 {

@@ -28,8 +28,14 @@ import Testing
     }
 
     @Test func bigramsCarryStartAndEndMarkers() {
-        #expect(SampleMetrics.bigrams("x+x") == [["\u{2}", "x"], ["x", "+"], ["+", "x"], ["x", "\u{3}"]])
-        #expect(SampleMetrics.bigrams("") == [["\u{2}", "\u{3}"]])
+        typealias B = SampleMetrics.Bigram
+        #expect(
+            SampleMetrics.bigramHistogram(["x+x", ""])
+                == [
+                    B(first: "\u{2}", second: "x"): 0.2, B(first: "x", second: "+"): 0.2, B(first: "+", second: "x"): 0.2,
+                    B(first: "x", second: "\u{3}"): 0.2, B(first: "\u{2}", second: "\u{3}"): 0.2,
+                ])
+        #expect(B(first: "x", second: "+").description == "\(["x", "+"])")
     }
 
     @Test func noValidSamples() {
