@@ -72,3 +72,14 @@ import Testing
         }
     }
 }
+
+@Suite struct EvaluationSubsetTests {
+    /// The training likelihood reads at most 10,000 strings, evenly spaced; all of them, in
+    /// order, when there are no more.
+    @Test func evenlySpacedSubset() {
+        let strings = (0..<25).map(String.init)
+        #expect(TrainingSession.evenlySpaced(strings, count: 30) == strings)
+        #expect(TrainingSession.evenlySpaced(strings, count: 5) == ["0", "5", "10", "15", "20"])
+        #expect(TrainingSession.evenlySpaced(strings, count: 10) == ["0", "2", "5", "7", "10", "12", "15", "17", "20", "22"])
+    }
+}
