@@ -114,6 +114,10 @@ struct Train: ParsableCommand {
             folder = try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset))
             try folder.write(configuration: c)
             try folder.write(lines: dataset.strings, to: "train.txt")
+            if let oracle = dataset.oracle {
+                try folder.write(oracle: oracle)
+                try folder.write(lines: dataset.heldOut(0) ?? [], to: "heldout.txt")
+            }
             say(
                 "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.pretraining > 0 ? "\(c.pretraining) pre-training + " : "")\(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"
             )

@@ -58,7 +58,12 @@ struct TrainingOptions: ParsableArguments {
     var loss: AdversarialLoss?
     @Option(help: "Start the generator from this model file or run folder (same data and generator sizes).") var initGenerator: String?
 
-    @Option(help: "A text file with one training example per line (default: the paper's grammar).") var data: String?
+    @Option(
+        help: "A text file with one training example per line, or 'oracle' for the text benchmarks' synthetic oracle (default: the paper's grammar).")
+    var data: String?
+    @Option(parsing: .unconditional, help: "With --data oracle: the seed of the oracle and its sentences (default: 1).") var oracleSeed: UInt64?
+    @Option(parsing: .unconditional, help: "With --data oracle: held-out sentences, for NLL-gen and the oracle's floor (default: 5000).")
+    var heldOutSize: Int?
     @Option(
         parsing: .unconditional,
         help: "Sequence length: the grammar's maximum string length (12), or for --data the longest allowed line (default: the longest line).")
@@ -120,7 +125,16 @@ struct TrainingOptions: ParsableArguments {
         if let v = logEvery { c.logEvery = v }
         if let v = evaluateEvery { c.evaluateEvery = v }
         if let v = evaluationSamples { c.evaluationSamples = v }
-        if let path = data {
+        if data == "oracle" {
+            for (flag, given) in [
+                ("--stop-probability", stopProbability != nil), ("--max-depth", maxDepth != nil), ("--max-length", maxLength != nil),
+                ("--skip-long", skipLong), ("--tokens", tokens != nil), ("--max-vocabulary", maxVocabulary != nil),
+            ] where given {
+                throw UserError("\(flag) does not apply to --data oracle (5,000 symbols, sentences of 20)")
+            }
+            c.data = .oracle(seed: oracleSeed ?? 1, size: trainingSize ?? 10_000, heldOut: heldOutSize ?? 5000)
+        } else if let path = data {
+            if oracleSeed != nil || heldOutSize != nil { throw UserError("--oracle-seed and --held-out-size apply to --data oracle only") }
             for (flag, given) in [
                 ("--training-size", trainingSize != nil), ("--stop-probability", stopProbability != nil),
                 ("--max-depth", maxDepth != nil),
@@ -128,12 +142,16 @@ struct TrainingOptions: ParsableArguments {
                 throw UserError("\(flag) sets the built-in grammar data; it cannot be used with --data")
             }
             c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong, tokens: tokens, maximumVocabulary: maxVocabulary)
-        } else if base != nil && [trainingSize == nil, stopProbability == nil, maxDepth == nil, maxLength == nil, !skipLong].allSatisfy({ $0 }) {
+        } else if base != nil
+            && [trainingSize == nil, stopProbability == nil, maxDepth == nil, maxLength == nil, !skipLong, oracleSeed == nil, heldOutSize == nil]
+                .allSatisfy({ $0 })
+        {
             // A resumed run keeps its data.
         } else {
             for (flag, given) in [("--skip-long", skipLong), ("--tokens", tokens != nil), ("--max-vocabulary", maxVocabulary != nil)] where given {
                 throw UserError("\(flag) applies to --data files only")
             }
+            if oracleSeed != nil || heldOutSize != nil { throw UserError("--oracle-seed and --held-out-size apply to --data oracle only") }
             var grammar = Grammar()
             if let v = stopProbability { grammar.stopProbability = v }
             if let v = maxDepth { grammar.maximumDepth = v }
@@ -161,7 +179,7 @@ struct TrainingOptions: ParsableArguments {
             "adam.beta1": "--beta1", "adam.beta2": "--beta2", "initialScale": "--init-scale",
             "data.size": "--training-size", "data.stopProbability": "--stop-probability",
             "data.maximumDepth": "--max-depth", "data.maximumLength": "--max-length", "embeddingSize": "--embedding",
-            "data.maximumVocabulary": "--max-vocabulary",
+            "data.maximumVocabulary": "--max-vocabulary", "data.heldOut": "--held-out-size",
         ]
         // The others are the key in kebab case: logEvery → --log-every.
         return flags[setting] ?? "--"

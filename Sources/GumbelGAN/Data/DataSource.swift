@@ -5,4 +5,7 @@ public enum DataSource: Sendable, Equatable, Codable {
     /// A user's file, one example per line; `tokens` (default characters) and at most
     /// `maximumVocabulary` symbols (the rarest replaced by an unknown symbol) when set.
     case file(path: String, maximumLength: Int?, skipLong: Bool, tokens: Tokenization? = nil, maximumVocabulary: Int? = nil)
+    /// The text benchmarks' synthetic oracle (``Oracle``, drawn from `seed`): `size`
+    /// training sentences and `heldOut` others.
+    case oracle(seed: UInt64, size: Int, heldOut: Int)
 }

@@ -10,6 +10,8 @@ public struct Dataset: Sendable {
     public let symbols: [Int32]
     /// Lines of a user's file left out as too long (see ``Corpus``).
     public let skippedLong: Int
+    /// The oracle that wrote the data, for ``DataSource/oracle(seed:size:heldOut:)``.
+    public let oracle: Oracle?
     let seed: UInt64
 
     /// The data of `source`: the grammar's training set drawn with `seed`, or the file.
@@ -27,10 +29,23 @@ public struct Dataset: Sendable {
             return Dataset(
                 source: source, vocabulary: corpus.vocabulary, length: corpus.length,
                 strings: corpus.lines, skippedLong: corpus.skippedLong, seed: seed)
+        case .oracle(let oracleSeed, let size, _):
+            let oracle = Oracle(seed: oracleSeed)
+            let sentences = oracle.sample(.training, count: size, seed: oracleSeed)
+            return Dataset(
+                source: source, vocabulary: .oracle(oracle), length: oracle.length,
+                strings: sentences.map(Self.sentence), skippedLong: 0, seed: seed, oracle: oracle)
         }
     }
 
-    init(source: DataSource, vocabulary: Vocabulary, length: Int, strings: [String], skippedLong: Int, seed: UInt64) {
+    /// An oracle sentence as text: its symbols' indices, separated by spaces.
+    static func sentence(_ symbols: [Int32]) -> String { symbols.map(String.init).joined(separator: " ") }
+
+    init(
+        source: DataSource, vocabulary: Vocabulary, length: Int, strings: [String], skippedLong: Int, seed: UInt64,
+        oracle: Oracle? = nil
+    ) {
+        self.oracle = oracle
         self.source = source
         self.vocabulary = vocabulary
         self.length = length
@@ -52,6 +67,7 @@ public struct Dataset: Sendable {
         switch source {
         case .grammar: return Grammar.derives(string)
         case .file: return !string.isEmpty && !string.contains(vocabulary.padding)
+        case .oracle: return oracleSymbols(string) != nil
         }
     }
 
@@ -60,10 +76,13 @@ public struct Dataset: Sendable {
     /// user's lines. The yardstick of coverage.
     public func referenceSample(_ count: Int) -> [String] {
         let random = CounterRandom(seed: seed)
+        if case .oracle(let oracleSeed, _, _) = source, let oracle {
+            return oracle.sample(.reference, count: count, seed: oracleSeed).map(Self.sentence)
+        }
         switch source {
         case .grammar(let grammar, _):
             return grammar.samples(count, set: .reference, random: random)
-        case .file:
+        case .file, .oracle:
             return (0..<count).map { i in
                 let u = CounterRandom.openUnit(random.bits(.data, step: Grammar.SampleSet.reference.rawValue, row: i, index: 0))
                 return strings[min(Int(u * Float(strings.count)), strings.count - 1)]
@@ -74,7 +93,20 @@ public struct Dataset: Sendable {
     /// `count` strings the model never saw, for a held-out likelihood: fresh derivations of
     /// the grammar; none for a user's file (nil).
     public func heldOut(_ count: Int) -> [String]? {
-        guard case .grammar(let grammar, _) = source else { return nil }
-        return grammar.samples(count, set: .heldOut, random: CounterRandom(seed: seed))
+        switch source {
+        case .grammar(let grammar, _): return grammar.samples(count, set: .heldOut, random: CounterRandom(seed: seed))
+        case .file: return nil
+        case .oracle(let oracleSeed, _, let heldOut):
+            return oracle?.sample(.heldOut, count: heldOut, seed: oracleSeed).map(Self.sentence)
+        }
+    }
+
+    /// An oracle sentence's symbol indices: `length` symbols of the oracle's (no padding),
+    /// or nil.
+    public func oracleSymbols(_ string: String) -> [Int32]? {
+        guard let oracle, let symbols = vocabulary.encode(string, length: length),
+            !symbols.contains(where: { Int($0) >= oracle.vocabularySize })
+        else { return nil }
+        return symbols
     }
 }

@@ -35,6 +35,14 @@ public struct Vocabulary: Sendable, Equatable {
     /// The paper's alphabet: `x + - * /` and space, space padding.
     public static let grammar = Vocabulary(symbols: ["x", "+", "-", "*", "/", " "], paddingIndex: 5)
 
+    /// An oracle's symbols, named by their indices ("0", "1", …), then padding: symbol `i`
+    /// is the oracle's symbol `i`.
+    public static func oracle(_ oracle: Oracle) -> Vocabulary {
+        Vocabulary(
+            symbols: (0..<oracle.vocabularySize).map(String.init) + [userPadding], paddingIndex: oracle.vocabularySize,
+            tokenization: .words)
+    }
+
     /// The symbols of `lines` in order of first appearance, then the padding symbol. With
     /// `maximumSize` K below that count, the K − 2 most frequent symbols (ties: the first
     /// seen), the unknown symbol and the padding symbol.

@@ -13,6 +13,18 @@ public enum SequenceLikelihood {
         let l = logits.matrix, y = targets.matrix, g = gradients.matrix
         logSoftmaxRows(l, into: g)
         var total = 0.0
+        if g.columns >= longRow {
+            // Long rows (large vocabularies): the target's entry is found, not multiplied in.
+            for r in 0..<g.rows {
+                let (gr, yr) = (g.row(r), y.row(r))
+                for j in 0..<g.columns where yr[j] != 0 { total -= Double(yr[j] * gr[j]) }
+                @inline(__always) func gradient(_ j: Int, _ w: Int) {
+                    gr.lanes(j, scale * (exp(gr.lanes(j, width: w)) - yr.lanes(j, width: w)), width: w)
+                }
+                forEachVector(g.columns, gradient)
+            }
+            return total
+        }
         for r in 0..<g.rows {
             let gr = g.row(r), yr = y.row(r)
             for j in 0..<g.columns {

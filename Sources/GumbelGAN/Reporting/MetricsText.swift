@@ -27,6 +27,8 @@ public enum MetricsText {
             step, m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS)
         if let t = e.trainingNLL { s += String(format: "  train_nll %.4f", t) }
         if let h = e.heldOutNLL { s += String(format: "  heldout_nll %.4f", h) }
+        if let o = e.oracleNLL { s += String(format: "  nll_oracle %.3f", o) }
+        if let f = e.oracleFloor { s += String(format: " (floor %.3f)", f) }
         return s
     }
 }

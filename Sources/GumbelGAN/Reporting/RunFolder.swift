@@ -128,4 +128,15 @@ public final class RunFolder {
         let plot = LossPlot(title: title, xLabel: "iteration", yLabel: "loss", x: x, series: series)
         try writeAtomically(Data(plot.svg().utf8), to: path + "/losses.svg")
     }
+
+    /// The oracle of a run on oracle data, in `oracle.safetensors` (PyTorch's names for
+    /// `nn.Embedding`, `nn.LSTM`, `nn.Linear`; start symbol and length in the metadata), so
+    /// that anyone can score samples with their own code.
+    public func write(oracle: Oracle) throws {
+        let tensors = oracle.parameters.layout.entries.map { e in
+            SafeTensors.Entry(name: e.name, shape: e.shape, values: oracle.parameters.value(e.name).array)
+        }
+        let metadata = ["start_symbol": String(Oracle.startSymbol), "length": String(oracle.length), "initial_state": "zero"]
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path + "/oracle.safetensors")
+    }
 }

@@ -47,9 +47,13 @@ public func softmaxRows(_ x: Matrix, into y: Matrix, scale: Float = 1) {
 
 /// Row-wise `y = log softmax(x)` along the last axis: `y_j = x_j - m - log Σ_k e^{x_k - m}`
 /// with `m = max_k x_k`. `y` may be `x`.
+///
+/// Rows of at least ``longRow`` values (large vocabularies) run along the row, eight values
+/// at a time with the vector `exp`; shorter ones keep the scalar loop (and its bits).
 public func logSoftmaxRows(_ x: Matrix, into y: Matrix) {
     precondition(x.rows == y.rows && x.columns == y.columns, "logSoftmaxRows: shapes differ")
     let n = x.columns
+    if n >= longRow { return logSoftmaxLongRows(x, into: y) }
     for r in 0..<x.rows {
         let xr = x.row(r), yr = y.row(r)
         var top = -Float.infinity
@@ -58,6 +62,34 @@ public func logSoftmaxRows(_ x: Matrix, into y: Matrix) {
         for j in 0..<n { sum += exp(xr[j] - top) }
         let shift = top + log(sum)
         for j in 0..<n { yr[j] = xr[j] - shift }
+    }
+}
+
+/// The row length from which row-wise kernels run along the row rather than across rows.
+public let longRow = 64
+
+/// ``logSoftmaxRows(_:into:)`` for long rows, vectorised along each row.
+func logSoftmaxLongRows(_ x: Matrix, into y: Matrix) {
+    let n = x.columns
+    for r in 0..<x.rows {
+        let (xr, yr) = (x.row(r), y.row(r))
+        var tops = Lanes(repeating: -.infinity)
+        @inline(__always) func maximum(_ j: Int, _ w: Int) {
+            let v = xr.lanes(j, width: w)
+            tops.replace(with: v, where: v .> tops)
+        }
+        forEachVector(n, maximum)
+        let top = tops.max()
+        var sums = Lanes(repeating: 0)
+        var tail: Float = 0
+        @inline(__always) func total(_ j: Int, _ w: Int) {
+            let e = exp(xr.lanes(j, width: w) - top)
+            if w == 8 { sums += e } else { tail += e[0] }
+        }
+        forEachVector(n, total)
+        let shift = top + Foundation.log(sums.sum() + tail)
+        @inline(__always) func write(_ j: Int, _ w: Int) { yr.lanes(j, xr.lanes(j, width: w) - shift, width: w) }
+        forEachVector(n, write)
     }
 }
 

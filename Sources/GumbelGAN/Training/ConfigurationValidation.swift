@@ -48,6 +48,10 @@ extension TrainingConfiguration {
             try require(g.maximumDepth >= 0, ["data.maximumDepth"], "%0 must be at least 0 (got \(g.maximumDepth))")
             try require(g.maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(g.maximumLength))")
         }
+        if case .oracle(_, let size, let heldOut) = data {
+            try require(size >= 1 && size <= 10_000_000, ["data.size"], "%0 must lie in [1, 10000000] (got \(size))")
+            try require(heldOut >= 1 && heldOut <= 1_000_000, ["data.heldOut"], "%0 must lie in [1, 1000000] (got \(heldOut))")
+        }
         if case .file(_, let maximumLength, _, _, let maximumVocabulary) = data {
             if let maximumLength { try require(maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(maximumLength))") }
             if let maximumVocabulary {

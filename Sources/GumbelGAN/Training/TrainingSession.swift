@@ -207,7 +207,7 @@ public final class TrainingSession {
     }
 
     private func sampleWithCurrentWeights(count: Int, seed: UInt64) -> [String] {
-        let rows = min(count, 1000)
+        let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
         let ws = Generator.Workspace(generator: generator, rows: rows)
         let random = CounterRandom(seed: seed)
         var out: [String] = []
@@ -230,17 +230,38 @@ public final class TrainingSession {
     /// the NLL of the training set and of 1,000 held-out strings.
     public func evaluate(count: Int) -> Evaluation {
         let samples = sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed))
+        if referenceStrings?.count != count { referenceStrings = dataset.referenceSample(count) }
         let metrics = SampleMetrics.score(
-            samples, training: trainingReference, reference: dataset.referenceSample(count),
-            isValid: dataset.isValid)
+            samples, training: trainingReference, reference: referenceStrings!, isValid: dataset.isValid)
         var evaluation = Evaluation(samples: metrics)
-        if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 {
+        let oracleData = dataset.oracle != nil
+        if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 || oracleData {
             withSamplingWeights {
                 evaluation.trainingNLL = negativeLogLikelihood(Self.evenlySpaced(dataset.strings, count: 10_000))
-                if let held = dataset.heldOut(1000) { evaluation.heldOutNLL = negativeLogLikelihood(held) }
+                if let held = heldOutStrings { evaluation.heldOutNLL = negativeLogLikelihood(held) }
             }
         }
+        if let oracle = dataset.oracle {
+            let valid = samples.compactMap(dataset.oracleSymbols)
+            evaluation.oracleNLL = valid.isEmpty ? nil : oracle.negativeLogLikelihood(valid)
+            evaluation.oracleFloor = oracleFloor
+        }
         return evaluation
+    }
+
+    /// Data drawn once for every evaluation: the yardstick of coverage (for the last count
+    /// asked), the held-out strings, the oracle's NLL of them.
+    private var referenceStrings: [String]?
+    private lazy var heldOutStrings: [String]? = dataset.heldOut(1000)
+    private lazy var oracleFloor: Double? = dataset.oracle.map { oracle in
+        oracle.negativeLogLikelihood((heldOutStrings ?? []).compactMap(dataset.oracleSymbols))
+    }
+
+    /// Rows per block of sampling or scoring: `rows`, fewer when a block's `[T, rows, V]`
+    /// buffers would pass 4 million values each (large vocabularies), so that memory stays
+    /// bounded whatever the count.
+    static func blockRows(_ rows: Int, length: Int, vocabulary: Int) -> Int {
+        max(1, min(rows, 4_000_000 / max(length * vocabulary, 1)))
     }
 
     /// At most `count` of `strings`, evenly spaced (all of them, in order, when there are
@@ -257,7 +278,7 @@ public final class TrainingSession {
         let t = dataset.length
         var total = 0.0, start = 0, block = 0
         while start < strings.count {
-            let chunk = strings[start..<min(start + 500, strings.count)]
+            let chunk = strings[start..<min(start + Self.blockRows(500, length: t, vocabulary: generator.vocabularySize), strings.count)]
             let scorer = LikelihoodStep(generator: generator, shards: .whole(realRows: chunk.count), optimizer: nil)
             let symbols = chunk.flatMap { dataset.vocabulary.encode($0, length: t) ?? [] }
             precondition(symbols.count == chunk.count * t, "negativeLogLikelihood: a string does not fit the vocabulary or length")

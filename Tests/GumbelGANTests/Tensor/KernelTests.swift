@@ -109,3 +109,31 @@ import Testing
             ])
     }
 }
+
+@Suite struct LongRowKernelTests {
+    /// Rows of thousands of values (a 5,000-word vocabulary) run along the row: the
+    /// log-softmax matches Float64 and the likelihood's gradient is softmax − target.
+    @Test func logSoftmaxAndLikelihoodOfLongRows() {
+        let (rows, n) = (3, 5003)
+        let x = Tensor(zeros: [rows, n]), y = Tensor(zeros: [rows, n])
+        fillUniform(x, bound: 8, seed: 4, row: 0)
+        logSoftmaxRows(x.matrix, into: y.matrix)
+        for r in 0..<rows {
+            let values = (0..<n).map { Double(x.matrix[r, $0]) }
+            let top = values.max()!
+            let shift = top + Foundation.log(values.map { Foundation.exp($0 - top) }.reduce(0, +))
+            let worst = (0..<n).map { abs(Double(y.matrix[r, $0]) - (values[$0] - shift)) }.max()!
+            #expect(worst < 2e-5, "row \(r): \(worst)")
+        }
+        let targets = Tensor(zeros: [1, rows, n]), logits = Tensor(shape: [1, rows, n], values: x.array), gradients = Tensor(zeros: [1, rows, n])
+        for r in 0..<rows { targets[0][r, (r * 977) % n] = 1 }
+        let total = SequenceLikelihood.negativeLogLikelihood(logits: logits, targets: targets, scale: 0.5, gradients: gradients)
+        let expected = (0..<rows).map { -Double(y.matrix[$0, ($0 * 977) % n]) }.reduce(0, +)
+        #expect(abs(total - expected) < 1e-6 * abs(expected))
+        for r in 0..<rows {
+            let sum = (0..<n).map { Double(gradients[0][r, $0]) }.reduce(0, +)
+            #expect(abs(sum) < 1e-4, "the gradient of a row sums to 0.5 · (1 − 1): \(sum)")
+            #expect(abs(Double(gradients[0][r, (r * 977) % n]) - 0.5 * (Foundation.exp(Double(y.matrix[r, (r * 977) % n])) - 1)) < 1e-6)
+        }
+    }
+}
