@@ -52,20 +52,26 @@ public final class Oracle: @unchecked Sendable {
         output = Linear(p, prefix: "out")
     }
 
-    /// Runs the oracle over `rows` sentences position by position: `input(t, x)` writes the
-    /// one-hot symbols fed at position `t` into `x` (`[rows, V]`), `visit(t, ℓ)` sees the
-    /// logits `ℓ` (`[rows, V]`) of position `t`, which it may overwrite.
-    private func run(rows: Int, input: (Int, Matrix) -> Void, visit: (Int, Matrix) -> Void) {
+    /// Runs the oracle over sentences `0 ..< count`, in blocks of at most 1,000, position by
+    /// position: it feeds the start symbol, then `symbol(i, t − 1)` (sentence `i`'s previous
+    /// symbol); `visit(first, t, ℓ)` sees the logits `ℓ` (`[rows, V]`, rows `first …`) of
+    /// position `t`, which it may overwrite.
+    private func run(count: Int, symbol: (Int, Int) -> Int32, visit: (Int, Int, Matrix) -> Void) {
         let (v, e) = (vocabularySize, embeddingSize)
-        let a = LSTMActivations(steps: length, rows: rows, hiddenSize: hiddenSize, inputSize: e)
-        let x = Tensor(zeros: [rows, v]), embedded = Tensor(zeros: [rows, e]), p = Tensor(zeros: [rows, v])
-        for t in 0..<length {
-            x.zero()
-            input(t, x.matrix)
-            embedding.forward(x.matrix, into: embedded.matrix)
-            lstm.forwardStep(t, input: embedded.matrix, a)
-            output.forward(a.hidden(t + 1), .transposed, into: p.matrix)
-            visit(t, p.matrix)
+        var first = 0
+        while first < count {
+            let rows = min(1000, count - first)
+            let a = LSTMActivations(steps: length, rows: rows, hiddenSize: hiddenSize, inputSize: e)
+            let x = Tensor(zeros: [rows, v]), embedded = Tensor(zeros: [rows, e]), logits = Tensor(zeros: [rows, v])
+            for t in 0..<length {
+                x.zero()
+                for r in 0..<rows { x.matrix[r, t == 0 ? Self.startSymbol : Int(symbol(first + r, t - 1))] = 1 }
+                embedding.forward(x.matrix, into: embedded.matrix)
+                lstm.forwardStep(t, input: embedded.matrix, a)
+                output.forward(a.hidden(t + 1), .transposed, into: logits.matrix)
+                visit(first, t, logits.matrix)
+            }
+            first += rows
         }
     }
 
@@ -73,33 +79,23 @@ public final class Oracle: @unchecked Sendable {
     public func sample(_ set: SentenceSet, first: Int = 0, count: Int, seed: UInt64) -> [[Int32]] {
         let random = CounterRandom(seed: seed)
         var out = [[Int32]](repeating: [], count: count)
-        var start = 0
-        while start < count {
-            let rows = min(1000, count - start)
-            run(
-                rows: rows,
-                input: { t, x in
-                    for r in 0..<rows { x[r, t == 0 ? Self.startSymbol : Int(out[start + r][t - 1])] = 1 }
-                },
-                visit: { t, p in
-                    softmaxRows(p, into: p)
-                    for r in 0..<rows {
-                        let u = Double(CounterRandom.openUnit(random.bits(.data, step: set.rawValue, row: first + start + r, index: t)))
-                        let row = p.row(r)
-                        var total = 0.0
-                        for j in 0..<vocabularySize { total += Double(row[j]) }
-                        var cumulative = 0.0, chosen = vocabularySize - 1
-                        for j in 0..<vocabularySize {
-                            cumulative += Double(row[j])
-                            if cumulative > u * total {
-                                chosen = j
-                                break
-                            }
-                        }
-                        out[start + r].append(Int32(chosen))
+        run(count: count, symbol: { out[$0][$1] }) { start, t, p in
+            softmaxRows(p, into: p)
+            for r in 0..<p.rows {
+                let u = Double(CounterRandom.openUnit(random.bits(.data, step: set.rawValue, row: first + start + r, index: t)))
+                let row = p.row(r)
+                var total = 0.0
+                for j in 0..<vocabularySize { total += Double(row[j]) }
+                var cumulative = 0.0, chosen = vocabularySize - 1
+                for j in 0..<vocabularySize {
+                    cumulative += Double(row[j])
+                    if cumulative > u * total {
+                        chosen = j
+                        break
                     }
-                })
-            start += rows
+                }
+                out[start + r].append(Int32(chosen))
+            }
         }
         return out
     }
@@ -111,19 +107,9 @@ public final class Oracle: @unchecked Sendable {
         precondition(sentences.allSatisfy { $0.count == length }, "Oracle: sentences of \(length) symbols")
         guard !sentences.isEmpty else { return .nan }
         var total = 0.0
-        var start = 0
-        while start < sentences.count {
-            let rows = min(1000, sentences.count - start)
-            run(
-                rows: rows,
-                input: { t, x in
-                    for r in 0..<rows { x[r, t == 0 ? Self.startSymbol : Int(sentences[start + r][t - 1])] = 1 }
-                },
-                visit: { t, logits in
-                    logSoftmaxRows(logits, into: logits)
-                    for r in 0..<rows { total -= Double(logits[r, Int(sentences[start + r][t])]) }
-                })
-            start += rows
+        run(count: sentences.count, symbol: { sentences[$0][$1] }) { start, t, logits in
+            logSoftmaxRows(logits, into: logits)
+            for r in 0..<logits.rows { total -= Double(logits[r, Int(sentences[start + r][t])]) }
         }
         return total / Double(sentences.count * length)
     }
