@@ -79,24 +79,26 @@ public final class Oracle: @unchecked Sendable {
     public func sample(_ set: SentenceSet, first: Int = 0, count: Int, seed: UInt64) -> [[Int32]] {
         let random = CounterRandom(seed: seed)
         var out = [[Int32]](repeating: [], count: count)
-        run(count: count, symbol: { out[$0][$1] }) { start, t, p in
-            softmaxRows(p, into: p)
-            for r in 0..<p.rows {
-                let u = Double(CounterRandom.openUnit(random.bits(.data, step: set.rawValue, row: first + start + r, index: t)))
-                let row = p.row(r)
-                var total = 0.0
-                for j in 0..<vocabularySize { total += Double(row[j]) }
-                var cumulative = 0.0, chosen = vocabularySize - 1
-                for j in 0..<vocabularySize {
-                    cumulative += Double(row[j])
-                    if cumulative > u * total {
-                        chosen = j
-                        break
+        run(
+            count: count, symbol: { out[$0][$1] },
+            visit: { start, t, p in
+                softmaxRows(p, into: p)
+                for r in 0..<p.rows {
+                    let u = Double(CounterRandom.openUnit(random.bits(.data, step: set.rawValue, row: first + start + r, index: t)))
+                    let row = p.row(r)
+                    var total = 0.0
+                    for j in 0..<vocabularySize { total += Double(row[j]) }
+                    var cumulative = 0.0, chosen = vocabularySize - 1
+                    for j in 0..<vocabularySize {
+                        cumulative += Double(row[j])
+                        if cumulative > u * total {
+                            chosen = j
+                            break
+                        }
                     }
+                    out[start + r].append(Int32(chosen))
                 }
-                out[start + r].append(Int32(chosen))
-            }
-        }
+            })
         return out
     }
 
@@ -107,10 +109,12 @@ public final class Oracle: @unchecked Sendable {
         precondition(sentences.allSatisfy { $0.count == length }, "Oracle: sentences of \(length) symbols")
         guard !sentences.isEmpty else { return .nan }
         var total = 0.0
-        run(count: sentences.count, symbol: { sentences[$0][$1] }) { start, t, logits in
-            logSoftmaxRows(logits, into: logits)
-            for r in 0..<logits.rows { total -= Double(logits[r, Int(sentences[start + r][t])]) }
-        }
+        run(
+            count: sentences.count, symbol: { sentences[$0][$1] },
+            visit: { start, t, logits in
+                logSoftmaxRows(logits, into: logits)
+                for r in 0..<logits.rows { total -= Double(logits[r, Int(sentences[start + r][t])]) }
+            })
         return total / Double(sentences.count * length)
     }
 }
