@@ -24,9 +24,9 @@ struct Evaluate: ParsableCommand {
                 "note: for a user's file validity means no padding inside; for molecules, launch/moses-eval \(model) scores RDKit validity and MOSES's metrics"
             )
         }
-        print(
+        try writeStandardOutput(
             MetricsText.line(
                 session.evaluate(count: samples ?? session.configuration.evaluationSamples),
-                step: session.completedIterations))
+                step: session.completedIterations) + "\n")
     }
 }

@@ -25,7 +25,7 @@ struct Sample: ParsableCommand {
         if let output {
             try writeAtomically(Data(strings.map { $0 + "\n" }.joined().utf8), to: output)
         } else {
-            for s in strings { print(s) }
+            try writeStandardOutput(strings.map { $0 + "\n" }.joined())
         }
     }
 }

@@ -9,8 +9,10 @@ struct Table: ParsableCommand {
     @Argument(help: "Run folders.") var runs: [String]
 
     func run() throws {
-        print("| run | preset | seed | iterations | validity | uniqueness | novelty | coverage | length JS | bigram JS | NLL train / held-out |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        var lines = [
+            "| run | preset | seed | iterations | validity | uniqueness | novelty | coverage | length JS | bigram JS | NLL train / held-out |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for path in runs {
             let folder = try RunFolder(existing: path)
             let c = try folder.readConfiguration()
@@ -19,11 +21,12 @@ struct Table: ParsableCommand {
             }
             let m = e.samples
             let nll = e.trainingNLL.map { t in String(format: "%.3f / %@", t, e.heldOutNLL.map { String(format: "%.3f", $0) } ?? "–") } ?? "–"
-            print(
+            lines.append(
                 String(
                     format: "| %@ | %@ | %llu | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %@ |",
                     (path as NSString).lastPathComponent, c.preset.rawValue, c.seed, last.step,
                     m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS, nll))
         }
+        try writeStandardOutput(lines.map { $0 + "\n" }.joined())
     }
 }

@@ -8,7 +8,7 @@ struct Train: ParsableCommand {
         discussion: "Writes a run folder: config.json, train.txt, metrics.jsonl, losses.svg, samples.txt, model.safetensors.")
 
     @OptionGroup var options: TrainingOptions
-    @Option(help: "The run folder (default: runs/<preset>-<date>-<time>).") var runDir: String?
+    @Option(help: "The run folder (default: runs/<preset>-seed<S>-<date>-<time>-<process>).") var runDir: String?
     @Option(parsing: .unconditional, help: "Generated strings written to samples.txt.") var showSamples = 100
     @Option(help: "Continue a run: a checkpoint file, or a run folder (its latest checkpoint).") var resume: String?
     @Option(parsing: .unconditional, help: "Write a checkpoint every this many iterations (and the model at the end).") var checkpointEvery = 1000
@@ -42,7 +42,14 @@ struct Train: ParsableCommand {
                 throw UserError("--simulate-ranks cannot be used under mpirun (the job already has \(mpi.size) ranks)")
             }
             let stored = try resume.map { try StoredModel.locate($0) }
+            if let stored, let runDir, URL(fileURLWithPath: runDir).standardizedFileURL != URL(fileURLWithPath: stored.folder).standardizedFileURL {
+                throw UserError("--run-dir \(runDir): a resumed run continues in its own folder (\(stored.folder)); leave --run-dir out")
+            }
             let c = try options.configuration(base: stored?.configuration, ranks: ranks)
+            if let stored, c.totalIterations < stored.step {
+                throw UserError(
+                    "--iterations: \(stored.path) has done \(stored.step) iterations, more than this run's \(c.totalIterations); raise --iterations")
+            }
             let dataset = try Dataset.load(c.data, seed: c.seed)
             // A resumed run's generator comes from its checkpoint.
             let initialGenerator = try (stored == nil ? c.initGenerator : nil).map { path in
@@ -103,6 +110,8 @@ struct Train: ParsableCommand {
         let folder: RunFolder
         if let stored {
             folder = try RunFolder(existing: stored.folder)
+            try folder.lock()
+            folder.removeStaleTemporaryFiles()
             try folder.truncateMetrics(after: stored.step)
             try folder.write(configuration: c)
             say("train: resuming \(stored.path) at iteration \(stored.step)")
@@ -111,7 +120,8 @@ struct Train: ParsableCommand {
                 let lines = dataset.skippedLong == 1 ? "1 line" : "\(dataset.skippedLong) lines"
                 say("data: left out \(lines) longer than \(dataset.length) (--skip-long)")
             }
-            folder = try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset))
+            folder = try RunFolder(creating: runDir ?? Self.defaultFolder(c.preset, seed: c.seed))
+            try folder.lock()
             try folder.write(configuration: c)
             try folder.write(lines: dataset.strings, to: "train.txt")
             if let oracle = dataset.oracle {
@@ -126,9 +136,11 @@ struct Train: ParsableCommand {
         return folder
     }
 
-    static func defaultFolder(_ preset: Preset) -> String {
+    /// `runs/<preset>-seed<S>-<date>-<time>-<process>`: runs started in the same second
+    /// (a sweep) get folders of their own.
+    static func defaultFolder(_ preset: Preset, seed: UInt64) -> String {
         let f = DateFormatter()
         f.dateFormat = "yyyyMMdd-HHmmss"
-        return "runs/\(preset.rawValue)-\(f.string(from: Date()))"
+        return "runs/\(preset.rawValue)-seed\(seed)-\(f.string(from: Date()))-\(getpid())"
     }
 }

@@ -60,6 +60,9 @@ public enum ModelFile {
                 guard t.shape == e.shape else {
                     throw SafeTensorsError.badTensor(path: path, name: name, detail: "shape \(t.shape), the model needs \(e.shape)")
                 }
+                guard t.values.allSatisfy(\.isFinite) else {
+                    throw SafeTensorsError.badTensor(path: path, name: name, detail: "holds values that are not finite; the file is damaged")
+                }
                 parameters.value(e.name).base.update(from: t.values, count: t.values.count)
             }
         }

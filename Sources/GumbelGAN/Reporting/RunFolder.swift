@@ -31,6 +31,37 @@ public final class RunFolder {
         self.path = path
     }
 
+    /// The descriptor holding the folder's lock, once ``lock()`` took it.
+    private var lockDescriptor: Int32 = -1
+
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    /// Takes the folder for this process (an exclusive `flock` on `.lock`, released when the
+    /// process ends, however it ends): a second trainer on the same folder, or a resume of a
+    /// run still training, is refused instead of interleaving their files.
+    public func lock() throws {
+        let fd = open(path + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw RunFolderError.cannotCreate(path: path + "/.lock", reason: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw RunFolderError.busy(path: path)
+        }
+        lockDescriptor = fd
+    }
+
+    /// Removes temporary files left by writers that no longer run (a trainer killed while
+    /// writing a checkpoint): `.<name>.tmp-<process>` whose process is gone.
+    public func removeStaleTemporaryFiles() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where name.hasPrefix(".") {
+            guard let range = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[range.upperBound...]),
+                kill(pid, 0) != 0 && errno == ESRCH
+            else { continue }
+            try? FileManager.default.removeItem(atPath: path + "/" + name)
+        }
+    }
+
     /// The checkpoint written after iteration `step`.
     public func checkpointPath(step: Int) -> String { path + "/checkpoint-\(step).safetensors" }
 

@@ -75,12 +75,13 @@ final class BackgroundRun {
     /// Standard output, when captured.
     let out: Pipe?
     private var outText = ""
-    init(_ executable: String, _ arguments: [String], captureOutput: Bool = false) throws {
+    init(_ executable: String, _ arguments: [String], captureOutput: Bool = false, directory: String? = nil) throws {
         out = captureOutput ? Pipe() : nil
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["OPENBLAS_NUM_THREADS": "1", "OMPI_MCA_btl_vader_single_copy_mechanism": "none"]) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = out ?? FileHandle.nullDevice
         process.standardError = err
         try process.run()

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import GumbelGAN
+
+extension ExternalProcesses {
+    @Suite struct HardeningTests {
+        let quick = ["--iterations", "30", "--log-every", "10", "--evaluate-every", "30", "--evaluation-samples", "50", "--checkpoint-every", "10"]
+
+        /// A run folder belongs to one trainer: a second one, or a resume of a run still
+        /// training, is refused; a temporary file left by a killed writer is removed when the
+        /// run resumes; a resume cannot move folders or go back in time.
+        @Test func runFoldersBelongToOneRun() throws {
+            let folder = temporaryFolder()
+            let run = folder + "/run"
+            let job = try BackgroundRun(
+                trainerPath, ["train", "--iterations", "1000000", "--log-every", "1000000", "--checkpoint-every", "50", "--run-dir", run])
+            #expect(eventually(30) { FileManager.default.fileExists(atPath: run + "/checkpoint-50.safetensors") })
+            let second = try runTrainer(["train", "--resume", run, "--iterations", "2000000"])
+            #expect(second.status != 0 && second.err.contains("another trainer is using this run folder"), "\(second.err)")
+            kill(job.process.processIdentifier, SIGTERM)
+            #expect(job.wait(seconds: 30) == 3)
+            try Data("partial".utf8).write(to: URL(fileURLWithPath: run + "/.checkpoint-9.safetensors.tmp-999999"))
+            let back = try runTrainer(["train", "--resume", run, "--iterations", "10"])
+            #expect(back.status != 0 && back.err.contains("more than this run's 10; raise --iterations"), "\(back.err)")
+            let moved = try runTrainer(["train", "--resume", run, "--run-dir", folder + "/elsewhere"])
+            #expect(moved.status != 0 && moved.err.contains("a resumed run continues in its own folder"), "\(moved.err)")
+            let step = try StoredModel.locate(run).step
+            let resumed = try runTrainer(["train", "--resume", run, "--iterations", "\(step + 5)", "--evaluation-samples", "20"])
+            #expect(resumed.status == 0, "\(resumed.err)")
+            #expect(!FileManager.default.fileExists(atPath: run + "/.checkpoint-9.safetensors.tmp-999999"))
+        }
+
+        /// Two default runs started at once get folders of their own, named with the seed.
+        @Test func defaultFoldersAreUnique() throws {
+            let folder = temporaryFolder()
+            let jobs = try (1...2).map { seed in
+                try BackgroundRun(trainerPath, ["train", "--seed", "\(seed)"] + quick, directory: folder)
+            }
+            for job in jobs { #expect(job.wait(seconds: 60) == 0) }
+            let runs = try FileManager.default.contentsOfDirectory(atPath: folder + "/runs").sorted()
+            #expect(runs.count == 2 && runs[0].hasPrefix("paper-a-seed1-") && runs[1].hasPrefix("paper-a-seed2-"), "\(runs)")
+        }
+
+        /// Non-finite weights in a checkpoint are a damaged file, named; output that cannot be
+        /// written is an error, not a silent success.
+        @Test func damagedWeightsAndUnwritableOutput() throws {
+            let folder = temporaryFolder()
+            let r = try runTrainer(["train", "--run-dir", folder + "/r"] + quick)
+            #expect(r.status == 0, "\(r.err)")
+            let path = folder + "/r/model.safetensors"
+            var file = try SafeTensors.read(path)
+            let index = try #require(file.tensors.firstIndex { $0.name == "generator.out.bias" })
+            file.tensors[index].values[0] = .nan
+            try file.write(to: folder + "/nan.safetensors")
+            let nan = try runTrainer(["sample", "--run", folder + "/nan.safetensors"])
+            #expect(nan.status != 0 && nan.err.contains("tensor generator.out.bias: holds values that are not finite"), "\(nan.err)")
+            if FileManager.default.fileExists(atPath: "/dev/full") {
+                let full = try runProgram("/bin/sh", ["-c", "'\(trainerPath)' sample --run '\(folder)/r' --count 5 > /dev/full"])
+                #expect(full.status != 0 && full.err.contains("standard output: No space left on device"), "\(full.err)")
+            }
+        }
+
+        /// In-process ranks write checkpoints once (rank 0), and the run resumes from them.
+        @Test func simulatedRanksCheckpoint() throws {
+            let run = temporaryFolder() + "/sim"
+            let r = try runTrainer(["train", "--simulate-ranks", "2", "--run-dir", run] + quick)
+            #expect(r.status == 0 && FileManager.default.fileExists(atPath: run + "/checkpoint-20.safetensors"), "\(r.err)")
+            let resumed = try runTrainer(["train", "--resume", run + "/checkpoint-20.safetensors", "--simulate-ranks", "2", "--iterations", "40"])
+            #expect(resumed.status == 0, "\(resumed.err)")
+        }
+    }
+}
