@@ -17,6 +17,8 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Check every this many iterations that all ranks hold the same parameters (and at the end).")
     var checkEvery = 1000
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
+    @Option(parsing: .unconditional, help: "Refuse a run estimated to need more than this many GB (default: this machine's memory, or ulimit -v).")
+    var memoryLimit: Double?
 
     func validate() throws {
         for (flag, value) in [
@@ -26,6 +28,9 @@ struct Train: ParsableCommand {
             throw ValidationError("\(flag) must be at least 1 (got \(value))")
         }
         guard showSamples >= 0 else { throw ValidationError("--show-samples must be at least 0 (got \(showSamples))") }
+        if let memoryLimit, !(memoryLimit > 0 && memoryLimit.isFinite) {
+            throw ValidationError("--memory-limit must be a positive number of GB (got \(memoryLimit))")
+        }
     }
 
     /// Under `mpirun` every process runs this; rank 0 alone prints and writes. The start-up
@@ -50,7 +55,20 @@ struct Train: ParsableCommand {
                 throw UserError(
                     "--iterations: \(stored.path) has done \(stored.step) iterations, more than this run's \(c.totalIterations); raise --iterations")
             }
-            let dataset = try Dataset.load(c.data, seed: c.seed)
+            var address = rlimit()
+            let limited = getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &address) == 0 && address.rlim_cur != rlim_t.max
+            let addressLimit = limited ? Double(address.rlim_cur) : .infinity
+            let limit = memoryLimit.map { $0 * 1e9 } ?? min(Double(ProcessInfo.processInfo.physicalMemory), addressLimit)
+            // Built-in data has its sizes before it is drawn; a file's are known once it is read.
+            switch c.data {
+            case .grammar(let g, let size):
+                try checkMemory(c, vocabulary: Vocabulary.grammar.count, length: g.maximumLength, strings: size, ranks: ranks, limit: limit)
+            case .oracle(_, let size, _): try checkMemory(c, vocabulary: 5001, length: 20, strings: size, ranks: ranks, limit: limit)
+            case .file: break
+            }
+            let dataset = try Dataset.load(c.data, seed: c.seed, memoryLimit: limit)
+            try checkMemory(
+                c, vocabulary: dataset.vocabulary.count, length: dataset.length, strings: dataset.strings.count, ranks: ranks, limit: limit)
             // A resumed run's generator comes from its checkpoint.
             let initialGenerator = try (stored == nil ? c.initGenerator : nil).map { path in
                 let model = try StoredModel.locate(path)
@@ -102,6 +120,17 @@ struct Train: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// Refuses a configuration estimated (``MemoryEstimate``) to need more than `limit` bytes.
+    func checkMemory(_ c: TrainingConfiguration, vocabulary: Int, length: Int, strings: Int, ranks: Int, limit: Double) throws {
+        let bytes = MemoryEstimate.bytes(c, vocabulary: vocabulary, length: length, strings: strings, ranks: ranks)
+        guard bytes > limit else { return }
+        throw UserError(
+            String(
+                format:
+                    "this run needs about %.1f GB (%d symbols, length %d; --hidden %d, --batch %d, --generator-batch %d), more than the limit of %.1f GB; lower them or set --memory-limit",
+                bytes / 1e9, vocabulary, length, c.hiddenSize, c.batchSize, c.generatorBatchSize, limit / 1e9))
     }
 
     /// Rank 0's run folder: a resumed run's own (its metrics after the checkpoint dropped), or

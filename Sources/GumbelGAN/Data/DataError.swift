@@ -9,6 +9,7 @@ public enum DataError: UserFacingError, Equatable {
     case tooLong(path: String, firstLine: Int, count: Int, maximumLength: Int)
     case tooShortMaximum(maximumLength: Int)
     case holdsPadding(path: String, line: Int)
+    case tooLarge(path: String, lines: Int, length: Int, bytes: Double)
 
     public var description: String {
         switch self {
@@ -25,6 +26,9 @@ public enum DataError: UserFacingError, Equatable {
         case .tooLong(let p, let first, let count, let maximum):
             return
                 "\(p):\(first): longer than --max-length \(maximum) (\(count) line\(count == 1 ? "" : "s") in all); raise --max-length or pass --skip-long to leave them out"
+        case .tooLarge(let p, let lines, let length, let bytes):
+            return
+                "\(p): \(lines) lines padded to \(length) symbols need \(String(format: "%.1f", bytes / 1e9)) GB, more than the memory limit; lower --max-length (with --skip-long) or raise --memory-limit"
         case .holdsPadding(let p, let line):
             return "\(p):\(line): holds U+2400 (␀), the symbol the trainer pads with; remove or replace it"
         case .tooShortMaximum(let maximum):

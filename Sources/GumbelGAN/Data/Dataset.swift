@@ -15,7 +15,9 @@ public struct Dataset: Sendable {
     let seed: UInt64
 
     /// The data of `source`: the grammar's training set drawn with `seed`, or the file.
-    public static func load(_ source: DataSource, seed: UInt64) throws -> Dataset {
+    /// A file's data is refused before its symbols are laid out when they would take more
+    /// than `memoryLimit` bytes.
+    public static func load(_ source: DataSource, seed: UInt64, memoryLimit: Double = .infinity) throws -> Dataset {
         switch source {
         case .grammar(let grammar, let size):
             let strings = grammar.samples(size, set: .training, random: CounterRandom(seed: seed))
@@ -26,6 +28,10 @@ public struct Dataset: Sendable {
             let corpus = try Corpus.load(
                 path: path, maximumLength: maximumLength, skipLong: skipLong, tokens: tokens ?? .characters,
                 maximumVocabulary: maximumVocabulary)
+            let bytes = 4 * Double(corpus.lines.count) * Double(corpus.length)
+            if bytes > memoryLimit {
+                throw DataError.tooLarge(path: path, lines: corpus.lines.count, length: corpus.length, bytes: bytes)
+            }
             return Dataset(
                 source: source, vocabulary: corpus.vocabulary, length: corpus.length,
                 strings: corpus.lines, skippedLong: corpus.skippedLong, seed: seed)

@@ -83,3 +83,23 @@ import Testing
         #expect(TrainingSession.evenlySpaced(strings, count: 10) == ["0", "2", "5", "7", "10", "12", "15", "17", "20", "22"])
     }
 }
+
+@Suite struct MemoryEstimateTests {
+    /// The estimate is of the right size where it was measured (bench's peak: 36 MB at the
+    /// paper's size, 1.29 GB at the molecule size, both with about 100 MB of start-up), and
+    /// grows with every size that allocates.
+    @Test func estimatesAreOfTheRightSize() {
+        var c = TrainingConfiguration(preset: .paperA)
+        let paper = MemoryEstimate.bytes(c, vocabulary: 6, length: 12, strings: 5000)
+        #expect(paper > 100e6 && paper < 150e6, "\(paper)")
+        (c.hiddenSize, c.discriminatorHiddenSize, c.embeddingSize, c.layers, c.discriminatorLayers) = (512, 512, 64, 2, 2)
+        let molecule = MemoryEstimate.bytes(c, vocabulary: 26, length: 57, strings: 0)
+        #expect(molecule > 0.6e9 && molecule < 2.6e9, "\(molecule)")
+        for change in [{ (c: inout TrainingConfiguration) in c.hiddenSize *= 2 }, { $0.batchSize *= 2 }, { $0.generatorBatchSize *= 2 }] {
+            var d = c
+            change(&d)
+            #expect(MemoryEstimate.bytes(d, vocabulary: 26, length: 57, strings: 0) > molecule)
+        }
+        #expect(MemoryEstimate.bytes(c, vocabulary: 26, length: 1_000_000_000, strings: 5000).isFinite)
+    }
+}

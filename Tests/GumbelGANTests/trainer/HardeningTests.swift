@@ -69,5 +69,20 @@ extension ExternalProcesses {
             let resumed = try runTrainer(["train", "--resume", run + "/checkpoint-20.safetensors", "--simulate-ranks", "2", "--iterations", "40"])
             #expect(resumed.status == 0, "\(resumed.err)")
         }
+
+        /// Absurd sizes under a 4 GB address-space limit: one line naming the sizes, status 1
+        /// (no signal), no run folder; a line of a million characters likewise.
+        @Test func absurdSizesAreRefusedBeforeAllocating() throws {
+            let folder = temporaryFolder()
+            let long = folder + "/long.txt"
+            try (String(repeating: "a", count: 1_000_000) + "\nCCO\n").write(toFile: long, atomically: true, encoding: .utf8)
+            for flags in [["--hidden", "100000"], ["--batch", "1000000000"], ["--max-length", "1000000000"], ["--data", long]] {
+                let command = "ulimit -v 4000000; exec '\(trainerPath)' train \(flags.joined(separator: " ")) --run-dir '\(folder)/run'"
+                let r = try runProgram("/bin/sh", ["-c", command])
+                #expect(
+                    r.status == 1 && r.err.hasPrefix("Error: this run needs about") && r.err.split(separator: "\n").count == 1, "\(flags): \(r.err)")
+                #expect(!FileManager.default.fileExists(atPath: folder + "/run"))
+            }
+        }
     }
 }
