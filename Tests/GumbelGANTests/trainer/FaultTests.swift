@@ -68,7 +68,8 @@ extension ExternalProcesses {
             #expect(job.wait(seconds: 20) != nil, "the job did not end")
             #expect(Date().timeIntervalSince(killed) < 20)
             for name in checkpoints(run) { #expect(throws: Never.self) { _ = try SafeTensors.read(run + "/" + name) } }
-            let resumed = try runTrainer(["train", "--resume", run, "--iterations", "150", "--evaluation-samples", "50"])
+            let step = try StoredModel.locate(run).step
+            let resumed = try runTrainer(["train", "--resume", run, "--iterations", "\(step + 10)", "--evaluation-samples", "50"])
             #expect(resumed.status == 0, "\(resumed.err)")
         }
 
