@@ -2,8 +2,8 @@ import Foundation
 
 /// A user's data set: one example per line of a UTF-8 text file.
 ///
-/// Blank lines are left out; a trailing carriage return is removed (files saved on
-/// Windows). The vocabulary is the set of symbols in the file (characters or words, at most
+/// Blank lines are left out; lines end at `\n`, `\r\n` or `\r`, and a byte-order mark
+/// at the start is not data. The vocabulary is the set of symbols in the file (characters or words, at most
 /// `maximumVocabulary`) plus a padding symbol; the length, in symbols, is `maximumLength`
 /// when given, else the longest line's. With words, a line is kept as its words joined by
 /// single spaces.
@@ -14,6 +14,26 @@ public struct Corpus: Sendable {
     public let length: Int
     /// Lines left out because they were longer than the maximum length (with `skipLong`).
     public let skippedLong: Int
+
+    /// The lines of a file's bytes: a UTF-8 byte-order mark at the start is dropped, and a
+    /// line ends at `\n`, `\r\n` or a lone `\r` (Unix, Windows and classic Mac files alike).
+    static func lines(of bytes: Data) -> [Data.SubSequence] {
+        var start = bytes.startIndex
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+        var out: [Data.SubSequence] = []
+        var i = start
+        while i < bytes.endIndex {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                out.append(bytes[start..<i])
+                if b == UInt8(ascii: "\r"), i + 1 < bytes.endIndex, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+                start = i + 1
+            }
+            i += 1
+        }
+        out.append(bytes[start..<bytes.endIndex])
+        return out
+    }
 
     public static func load(
         path: String, maximumLength: Int? = nil, skipLong: Bool = false, tokens: Tokenization = .characters,
@@ -33,9 +53,7 @@ public struct Corpus: Sendable {
         if bytes.isEmpty { throw DataError.empty(path: path) }
 
         var lines: [(number: Int, text: String)] = []
-        for (i, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            var lineBytes = raw
-            if lineBytes.last == UInt8(ascii: "\r") { lineBytes = lineBytes.dropLast() }
+        for (i, lineBytes) in Self.lines(of: bytes).enumerated() {
             guard let text = String(validating: lineBytes, as: UTF8.self) else {
                 throw DataError.invalidUTF8(path: path, line: i + 1)
             }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Writes a run's events into its run folder (on rank 0): checkpoints (the newest `keep`
-/// kept), each logged record to `metrics.jsonl`, and at the end the model, `showSamples`
-/// generated strings in `samples.txt` and the losses' plot.
+/// kept), each logged record to `metrics.jsonl`; at every evaluation `showSamples`
+/// generated strings in `samples-<step>.txt` and the losses' plot so far, so that a run can
+/// be judged before it ends; at the end the model, `samples.txt` and the plot.
 public final class RunRecorder: TrainingObserver {
     public let folder: RunFolder
     public let showSamples: Int
@@ -25,6 +26,12 @@ public final class RunRecorder: TrainingObserver {
         case .logged(let record):
             records.append(record)
             try folder.append(record)
+            if record.evaluation != nil {
+                let c = session.configuration
+                let samples = session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed))
+                try folder.write(lines: samples, to: "samples-\(record.step).txt")
+                try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
+            }
         case .finished:
             let c = session.configuration
             try ModelFile.write(session, to: folder.modelPath)

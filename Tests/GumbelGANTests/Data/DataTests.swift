@@ -154,3 +154,26 @@ import Testing
         #expect(throws: DataError.tooShortMaximum(maximumLength: 0)) { try Corpus.load(path: path, maximumLength: 0) }
     }
 }
+
+@Suite struct LineEndTests {
+    /// Unix, Windows and classic Mac line ends give the same lines; a byte-order mark is not
+    /// a symbol; `\r\r\n` is a line and a blank one, not a line ending in `\r`.
+    @Test func lineEndsAndByteOrderMark() throws {
+        let folder = temporaryFolder()
+        var vocabularies: [Vocabulary] = []
+        for (name, text) in [
+            ("unix", "CCO\nc1ccccc1\n"), ("windows", "CCO\r\nc1ccccc1\r\n"), ("mac", "CCO\rc1ccccc1\r"),
+            ("bom", "\u{FEFF}CCO\nc1ccccc1"), ("double", "CCO\r\r\nc1ccccc1\r\r\n"),
+        ] {
+            let path = folder + "/\(name).txt"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let c = try Corpus.load(path: path)
+            #expect(c.lines == ["CCO", "c1ccccc1"], "\(name): \(c.lines)")
+            vocabularies.append(c.vocabulary)
+        }
+        #expect(Set(vocabularies.map(\.symbols)).count == 1)
+        let bad = folder + "/bad.txt"
+        _ = FileManager.default.createFile(atPath: bad, contents: Data("ok\rfine\r\u{FF}".utf8) + Data([0xFF]))
+        #expect(throws: DataError.invalidUTF8(path: bad, line: 3)) { try Corpus.load(path: bad) }
+    }
+}

@@ -9,7 +9,7 @@ import Testing
     @Test func aLibraryRunWritesItsFolder() throws {
         var configuration = TrainingConfiguration(preset: .paperA, seed: 2)
         (configuration.iterations, configuration.batchSize, configuration.generatorBatchSize) = (12, 8, 8)
-        (configuration.logEvery, configuration.evaluateEvery, configuration.evaluationSamples) = (4, 12, 30)
+        (configuration.logEvery, configuration.evaluateEvery, configuration.evaluationSamples) = (4, 8, 30)
         configuration.data = .grammar(Grammar(), size: 40)
         let dataset = try Dataset.load(configuration.data, seed: configuration.seed)
         let session = try TrainingSession(configuration: configuration, dataset: dataset)
@@ -22,6 +22,11 @@ import Testing
         #expect(folder.checkpoints().map(\.step) == [5, 10])
         #expect(try folder.readMetrics().map(\.step) == [4, 8, 12] && recorder.records.count == 3)
         #expect(try String(contentsOfFile: path + "/samples.txt", encoding: .utf8).split(separator: "\n").count == 7)
+        // Every evaluation (steps 8 and 12, the end) leaves its samples for reading during the run.
+        #expect(try String(contentsOfFile: path + "/samples-8.txt", encoding: .utf8).split(separator: "\n").count == 7)
+        #expect(
+            try String(contentsOfFile: path + "/samples-12.txt", encoding: .utf8)
+                == String(contentsOfFile: path + "/samples.txt", encoding: .utf8))
         #expect(FileManager.default.fileExists(atPath: path + "/losses.svg"))
         let stored = try StoredModel.locate(path)
         #expect(stored.path == folder.modelPath && stored.step == 12 && stored.configuration == configuration)
