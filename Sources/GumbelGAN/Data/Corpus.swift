@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A user's data set: one example per line of a UTF-8 text file.
 ///
 /// Blank lines are left out; lines end at `\n`, `\r\n` or `\r`, and a byte-order mark
@@ -43,6 +47,11 @@ public struct Corpus: Sendable {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DataError.missing(path: path) }
         if isFolder.boolValue { throw DataError.unreadable(path: path, reason: "it is a folder") }
+        // A FIFO or a device (/dev/zero, /dev/null) is not a data set: it may never end.
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            throw DataError.unreadable(path: path, reason: "not a regular file (a pipe or a device); give a text file")
+        }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -176,4 +176,15 @@ import Testing
         _ = FileManager.default.createFile(atPath: bad, contents: Data("ok\rfine\r\u{FF}".utf8) + Data([0xFF]))
         #expect(throws: DataError.invalidUTF8(path: bad, line: 3)) { try Corpus.load(path: bad) }
     }
+
+    /// A FIFO or a device as data is refused before anything is read (/dev/zero never ends).
+    @Test func pipesAndDevicesAreNotData() throws {
+        let fifo = temporaryFolder() + "/fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in [fifo, "/dev/zero", "/dev/null"] where FileManager.default.fileExists(atPath: path) {
+            #expect(throws: DataError.unreadable(path: path, reason: "not a regular file (a pipe or a device); give a text file")) {
+                try Corpus.load(path: path)
+            }
+        }
+    }
 }
