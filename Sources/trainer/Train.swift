@@ -155,7 +155,7 @@ struct Train: ParsableCommand {
             try folder.write(lines: dataset.strings, to: "train.txt")
             if let oracle = dataset.oracle {
                 try folder.write(oracle: oracle)
-                try folder.write(lines: dataset.heldOut(0) ?? [], to: "heldout.txt")
+                try folder.write(lines: dataset.heldOut() ?? [], to: "heldout.txt")
             }
             say(
                 "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.pretraining > 0 ? "\(c.pretraining) pre-training + " : "")\(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"

@@ -41,20 +41,9 @@ func say(_ text: String) {
 /// Writes `text` to standard output and checks that it got there: a full disk or a closed
 /// pipe is an error (`sample > /dev/full` exited 0 with nothing written).
 func writeStandardOutput(_ text: String) throws {
-    var failure: Int32 = 0
-    Data(text.utf8).withUnsafeBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let n = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                return
-            }
-            offset += n
-        }
+    if let failure = writeAll(Data(text.utf8), to: STDOUT_FILENO) {
+        throw UserError("standard output: \(String(cString: strerror(failure))); nothing more was written")
     }
-    if failure != 0 { throw UserError("standard output: \(String(cString: strerror(failure))); nothing more was written") }
 }
 
 /// Writes `text` and a newline to standard error in one `write`: under mpirun, whose daemon

@@ -61,31 +61,38 @@ public struct Corpus: Sendable {
         }
         if bytes.isEmpty { throw DataError.empty(path: path) }
 
-        var lines: [(number: Int, text: String)] = []
+        // Each line with its number and its length in symbols, counted once.
+        var lines: [(number: Int, text: String, length: Int)] = []
         for (i, lineBytes) in Self.lines(of: bytes).enumerated() {
             guard let text = String(validating: lineBytes, as: UTF8.self) else {
                 throw DataError.invalidUTF8(path: path, line: i + 1)
             }
             if text.unicodeScalars.contains("\u{2400}") { throw DataError.holdsPadding(path: path, line: i + 1) }
-            if !text.allSatisfy(\.isWhitespace) { lines.append((i + 1, tokens == .words ? tokens.join(tokens.tokens(of: text)) : text)) }
+            guard !text.allSatisfy(\.isWhitespace) else { continue }
+            if tokens == .words {
+                let words = tokens.tokens(of: text)
+                lines.append((i + 1, tokens.join(words), words.count))
+            } else {
+                lines.append((i + 1, text, text.count))
+            }
         }
         guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
 
         var skipped = 0
         if let maximum = maximumLength {
-            let long = lines.filter { tokens.tokens(of: $0.text).count > maximum }
+            let long = lines.filter { $0.length > maximum }
             if let first = long.first {
                 guard skipLong else {
                     throw DataError.tooLong(path: path, firstLine: first.number, count: long.count, maximumLength: maximum)
                 }
                 skipped = long.count
-                lines.removeAll { tokens.tokens(of: $0.text).count > maximum }
+                lines.removeAll { $0.length > maximum }
                 guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
             }
         }
         let texts = lines.map(\.text)
         return Corpus(
             path: path, lines: texts, vocabulary: .of(lines: texts, tokenization: tokens, maximumSize: maximumVocabulary),
-            length: maximumLength ?? texts.map { tokens.tokens(of: $0).count }.max()!, skippedLong: skipped)
+            length: maximumLength ?? lines.map(\.length).max()!, skippedLong: skipped)
     }
 }

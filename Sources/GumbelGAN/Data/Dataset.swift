@@ -96,11 +96,11 @@ public struct Dataset: Sendable {
         }
     }
 
-    /// `count` strings the model never saw, for a held-out likelihood: fresh derivations of
-    /// the grammar; none for a user's file (nil).
-    public func heldOut(_ count: Int) -> [String]? {
+    /// The strings the model never saw, for a held-out likelihood: 1,000 fresh derivations of
+    /// the grammar, the oracle's held-out sentences; none for a user's file (nil).
+    public func heldOut() -> [String]? {
         switch source {
-        case .grammar(let grammar, _): return grammar.samples(count, set: .heldOut, random: CounterRandom(seed: seed))
+        case .grammar(let grammar, _): return grammar.samples(1000, set: .heldOut, random: CounterRandom(seed: seed))
         case .file: return nil
         case .oracle(let oracleSeed, _, let heldOut):
             return oracle?.sample(.heldOut, count: heldOut, seed: oracleSeed).map(Self.sentence)

@@ -49,6 +49,13 @@ public struct LSTM {
         layout.add("\(prefix).bias_hh\(suffix)", shape: [4 * hiddenSize])
     }
 
+    /// The name suffix of each layer's tensors in a network of `layers` layers: none for the
+    /// paper's one layer on one-hot inputs (`lstm.weight_ih`, as `nn.LSTMCell` names them),
+    /// `_l0`, `_l1`, … for a stack or after an embedding (as `nn.LSTM` names them).
+    public static func suffixes(layers: Int, embedded: Bool) -> [String] {
+        layers == 1 && !embedded ? [""] : (0..<layers).map { "_l\($0)" }
+    }
+
     /// The layer over tensors declared with ``declare(in:prefix:suffix:inputSize:hiddenSize:)``.
     public init(_ parameters: Parameters, prefix: String, suffix: String = "") {
         weightIH = parameters.value("\(prefix).weight_ih\(suffix)")
@@ -94,14 +101,8 @@ public struct LSTM {
 
     /// `y = x` or `y = x ⊙ mask`, elementwise over matrices of one shape.
     private func copyMasked(_ x: Matrix, _ mask: Matrix?, into y: Matrix) {
-        for i in 0..<x.rows {
-            let (xr, yr) = (x.row(i), y.row(i))
-            if let m = mask?.row(i) {
-                for j in 0..<x.columns { yr[j] = xr[j] * m[j] }
-            } else {
-                yr.update(from: xr, count: x.columns)
-            }
-        }
+        y.copy(from: x)
+        if let mask { multiply(y, by: mask) }
     }
 
     /// Runs step `t` on input `x` of `[rows, I]`, from `h_t`, `c_t` to `h_{t+1}`, `c_{t+1}`.

@@ -48,7 +48,7 @@ public final class Discriminator {
         self.groups = groups
         self.dropout = dropout
         var layout = ParameterLayout()
-        let suffixes = Generator.suffixes(layers: layers, embeddingSize: embeddingSize)
+        let suffixes = LSTM.suffixes(layers: layers, embedded: embeddingSize > 0)
         if embeddingSize > 0 {
             Embedding.declare(in: &layout, prefix: "embedding", symbols: vocabularySize / groups, size: embeddingSize)
         }
@@ -152,7 +152,8 @@ public final class Discriminator {
         }
         layers[0].forward(sequence: sequence, ws.layers[0])
         for k in 1..<layers.count {
-            layers[k].forward(featureMajor: ws.layers[k - 1].hiddens(1..<(length + 1)), mask: ws.dropoutMasks[k - 1], ws.layers[k])
+            layers[k].forward(
+                featureMajor: ws.layers[k - 1].hiddens(1..<(length + 1)), mask: dropout > 0 ? ws.dropoutMasks[k - 1] : nil, ws.layers[k])
         }
         output.forward(ws.layers[layers.count - 1].output(length - 1), .transposed, into: ws.logits)
     }
@@ -187,11 +188,7 @@ public final class Discriminator {
             // The gradient reaching layer k − 1's states h_1 … h_T, through the dropout mask.
             let dx = ws.layerInputGradients[k - 1]
             layers[k].featureMajorInputGradient(step: nil, ws.layers[k], into: dx)
-            let mask = ws.dropoutMasks[k - 1]
-            for i in 0..<dx.rows {
-                let (g, m) = (dx.row(i), mask.row(i))
-                for j in 0..<dx.columns { g[j] *= m[j] }
-            }
+            if dropout > 0 { multiply(dx, by: ws.dropoutMasks[k - 1]) }
         }
         let below: (Int) -> Matrix? = { t in
             top == 0 ? (t == self.length - 1 ? ws.lastHiddenGradient : nil) : ws.layerInputGradients[0].columns(t * ws.rows..<(t + 1) * ws.rows)

@@ -58,17 +58,11 @@ public final class Generator {
             embeddingSize: embeddingSize)
         let p = Parameters(layout: layout)
         parameters = p
-        let suffix = Self.suffixes(layers: layers, embeddingSize: embeddingSize)
+        let suffix = LSTM.suffixes(layers: layers, embedded: embeddingSize > 0)
         self.layers = suffix.map { LSTM(p, prefix: "lstm", suffix: $0) }
         embedding = embeddingSize > 0 ? Embedding(p, prefix: "embedding") : nil
         output = Linear(p, prefix: "out")
         learnedCells = initialState == .noiseHiddenLearnedCell ? suffix.map { (p.value("c0\($0)"), p.gradient("c0\($0)")) } : []
-    }
-
-    /// The name suffix of each layer's tensors: none for the paper's one layer on one-hot
-    /// inputs (`lstm.weight_ih`, as `nn.LSTMCell`), `_l0`, `_l1`, … otherwise (as `nn.LSTM`).
-    static func suffixes(layers: Int, embeddingSize: Int) -> [String] {
-        layers == 1 && embeddingSize == 0 ? [""] : (0..<layers).map { "_l\($0)" }
     }
 
     /// The parameters of a generator of these sizes.
@@ -76,14 +70,15 @@ public final class Generator {
         vocabularySize: Int, hiddenSize: Int, initialState: GeneratorInitialState, layers: Int = 1, embeddingSize: Int = 0
     ) -> ParameterLayout {
         var layout = ParameterLayout()
+        let suffixes = LSTM.suffixes(layers: layers, embedded: embeddingSize > 0)
         if embeddingSize > 0 { Embedding.declare(in: &layout, prefix: "embedding", symbols: vocabularySize, size: embeddingSize) }
-        for (k, suffix) in suffixes(layers: layers, embeddingSize: embeddingSize).enumerated() {
+        for (k, suffix) in suffixes.enumerated() {
             let inputs = k > 0 ? hiddenSize : embeddingSize > 0 ? embeddingSize : vocabularySize
             LSTM.declare(in: &layout, prefix: "lstm", suffix: suffix, inputSize: inputs, hiddenSize: hiddenSize)
         }
         Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize, outputs: vocabularySize)
         if initialState == .noiseHiddenLearnedCell {
-            for suffix in suffixes(layers: layers, embeddingSize: embeddingSize) { layout.add("c0\(suffix)", shape: [hiddenSize]) }
+            for suffix in suffixes { layout.add("c0\(suffix)", shape: [hiddenSize]) }
         }
         return layout
     }
@@ -221,7 +216,7 @@ public final class Generator {
         }
         layers[0].forwardStep(t - 1, input: x, ws.layers[0])
         for k in 1..<layers.count {
-            let mask = ws.dropoutMasks[k - 1].columns((t - 1) * ws.rows..<t * ws.rows)
+            let mask = dropout > 0 ? ws.dropoutMasks[k - 1].columns((t - 1) * ws.rows..<t * ws.rows) : nil
             layers[k].forwardStep(t - 1, featureMajorInput: ws.layers[k - 1].hidden(t), mask: mask, ws.layers[k])
         }
     }
@@ -319,10 +314,8 @@ public final class Generator {
                 layers[k].backwardStep(t - 1, outputGradient: external, ws.layers[k])
                 guard k > 0 else { break }
                 layers[k].featureMajorInputGradient(step: t - 1, ws.layers[k], into: ws.layerInputGradient)
-                let mask = ws.dropoutMasks[k - 1].columns((t - 1) * ws.rows..<t * ws.rows)
-                for i in 0..<mask.rows {
-                    let (g, m) = (ws.layerInputGradient.row(i), mask.row(i))
-                    for r in 0..<ws.rows { g[r] *= m[r] }
+                if dropout > 0 {
+                    multiply(ws.layerInputGradient, by: ws.dropoutMasks[k - 1].columns((t - 1) * ws.rows..<t * ws.rows))
                 }
                 external = ws.layerInputGradient
             }

@@ -130,8 +130,9 @@ public final class RunFolder {
         let fd = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { throw FileWriteError.cannotCreate(path: metricsPath, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
-        guard written == line.count else { throw FileWriteError.cannotWrite(path: metricsPath, reason: String(cString: strerror(errno))) }
+        if let failure = writeAll(line, to: fd) {
+            throw FileWriteError.cannotWrite(path: metricsPath, reason: String(cString: strerror(failure)))
+        }
     }
 
     /// The records of `metrics.jsonl`, in order.

@@ -65,6 +65,15 @@ public func logSoftmaxRows(_ x: Matrix, into y: Matrix) {
     }
 }
 
+/// `x *= mask` elementwise over matrices of one shape (a dropout mask on a gradient).
+public func multiply(_ x: Matrix, by mask: Matrix) {
+    precondition(x.rows == mask.rows && x.columns == mask.columns, "multiply: shapes differ")
+    for i in 0..<x.rows {
+        let (g, m) = (x.row(i), mask.row(i))
+        for j in 0..<x.columns { g[j] *= m[j] }
+    }
+}
+
 /// The row length from which row-wise kernels run along the row rather than across rows.
 public let longRow = 64
 

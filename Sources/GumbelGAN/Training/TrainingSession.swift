@@ -252,7 +252,7 @@ public final class TrainingSession {
     /// Data drawn once for every evaluation: the yardstick of coverage (for the last count
     /// asked), the held-out strings, the oracle's NLL of them.
     private var referenceStrings: [String]?
-    private lazy var heldOutStrings: [String]? = dataset.heldOut(1000)
+    private lazy var heldOutStrings: [String]? = dataset.heldOut()
     private lazy var oracleFloor: Double? = dataset.oracle.map { oracle in
         oracle.negativeLogLikelihood((heldOutStrings ?? []).compactMap(dataset.oracleSymbols))
     }

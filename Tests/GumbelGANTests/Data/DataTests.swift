@@ -114,7 +114,7 @@ import Testing
         let d = try Dataset.load(.file(path: c.path, maximumLength: nil, skipLong: false), seed: 1)
         #expect(d.symbols.count == 3 * 8)
         #expect(d.isValid("CCO") && !d.isValid("") && !d.isValid("C\(Vocabulary.userPadding)O"))
-        #expect(d.heldOut(10) == nil)
+        #expect(d.heldOut() == nil)
         #expect(Set(d.referenceSample(200)).isSubset(of: Set(c.lines)))
     }
 

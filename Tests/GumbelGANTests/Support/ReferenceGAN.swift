@@ -47,8 +47,8 @@ struct ReferenceGAN {
         length = f.length
         generatorHidden = f.generator.hiddenSize
         discriminatorHidden = f.discriminator.hiddenSize
-        generatorSuffixes = Generator.suffixes(layers: f.generator.layers.count, embeddingSize: f.generator.embeddingSize)
-        discriminatorSuffixes = Generator.suffixes(layers: f.discriminator.layers.count, embeddingSize: f.discriminator.embeddingSize)
+        generatorSuffixes = LSTM.suffixes(layers: f.generator.layers.count, embedded: f.generator.embeddingSize > 0)
+        discriminatorSuffixes = LSTM.suffixes(layers: f.discriminator.layers.count, embedded: f.discriminator.embeddingSize > 0)
         temperature = Double(f.temperature)
     }
 
