@@ -89,7 +89,7 @@ public final class Generator {
         /// Each layer's `T − 1` steps, bottom first; the top layer's `hidden(0) … hidden(T−1)`
         /// are the states the output layer reads.
         public let layers: [LSTMActivations]
-        /// `[T, rows, V]`: Gumbel noise `g_t`, filled by ``Generator/drawNoise(_:random:step:firstRow:)``.
+        /// `[T, rows, V]`: Gumbel noise `g_t`, filled by ``Generator/drawNoise(_:random:step:firstRow:includingGumbel:)``.
         public let gumbel: Tensor
         /// `[T, rows, V]`: the logits `W_out h_t + b_out`.
         public let logits: Tensor
@@ -164,7 +164,8 @@ public final class Generator {
     /// (feature-major: `h0[j, r]`) at `(generatorNoise, step, row, 2kH + j)`, of its `c0` at
     /// index `2kH + H + j` (unless `c0` is learned or zero), `g_t[r, v]` at
     /// `(generatorGumbel, step, row, t·V + v)`.
-    public func drawNoise(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int) {
+    /// `includingGumbel: false` draws only the initial state (teacher forcing reads no `g_t`).
+    public func drawNoise(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int, includingGumbel: Bool = true) {
         let (h, v) = (hiddenSize, vocabularySize)
         let gumbel = ws.gumbel.base, rowNoise = ws.rowNoise.baseAddress!
         for r in 0..<ws.rows {
@@ -180,6 +181,7 @@ public final class Generator {
                     }
                 }
             }
+            guard includingGumbel else { continue }
             // One run of T·V draws per row, then spread over the time-major layout.
             random.fillGumbel(rowNoise, count: length * v, .generatorGumbel, step: step, row: row)
             for t in 0..<length {
@@ -273,7 +275,7 @@ public final class Generator {
 
     /// Teacher forcing: the logits of every step with the one-hot data `inputs` (`[T, rows, V]`,
     /// step `t` holding symbol `t`) fed back in place of samples. The initial state is what
-    /// ``drawNoise(_:random:step:firstRow:)`` left (zero for ``GeneratorInitialState/zero``).
+    /// ``drawNoise(_:random:step:firstRow:includingGumbel:)`` left (zero for ``GeneratorInitialState/zero``).
     public func forward(_ ws: Workspace, teacherInputs inputs: Tensor) {
         setLearnedCells(ws)
         ws.fedInputs = inputs
