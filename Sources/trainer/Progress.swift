@@ -38,17 +38,17 @@ struct Progress {
         let width = 24, filled = width * step / max(total, 1)
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let line = "[\(bar)] \(step)/\(total)  \(summary())  \(rate(step: step))"
-        FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+        sayRaw("\r\u{1B}[K" + line)
     }
 
     /// A log line: on a terminal it is printed above the progress line.
     func log(_ text: String) {
-        if interactive { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        if interactive { sayRaw("\r\u{1B}[K") }
         say(text)
     }
 
     func finish() {
-        if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if interactive { sayRaw("\n") }
     }
 
     static func clock(_ seconds: Double) -> String {

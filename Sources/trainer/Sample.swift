@@ -12,7 +12,10 @@ struct Sample: ParsableCommand {
     var model: String
     @Option(parsing: .unconditional, help: "Strings to generate.") var count = 10
     @Option(parsing: .unconditional, help: "Seed of the draws.") var seed: UInt64 = 1
-    @Option(help: "Write the strings to this file (atomically) instead of standard output.") var output: String?
+    @Option(
+        help:
+            "Write the strings to this file instead of standard output (a regular file is replaced whole, when complete; a device or FIFO is written into)."
+    ) var output: String?
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
@@ -21,11 +24,12 @@ struct Sample: ParsableCommand {
     func run() throws {
         setBLASThreads(1)
         let session = try StoredModel.locate(model).session()
-        let strings = session.sample(count: count, seed: seed)
-        if let output {
-            try writeAtomically(Data(strings.map { $0 + "\n" }.joined().utf8), to: output)
-        } else {
-            try writeStandardOutput(strings.map { $0 + "\n" }.joined())
+        // Written a block at a time: a count is limited by time, not memory.
+        let file = try output.map { try OutputFile(path: $0) }
+        try session.sample(count: count, seed: seed) { strings in
+            let text = strings.map { $0 + "\n" }.joined()
+            if let file { try file.write(Data(text.utf8)) } else { try writeStandardOutput(text) }
         }
+        try file?.commit()
     }
 }

@@ -13,6 +13,8 @@ struct Trainer: ParsableCommand {
     /// Errors are reported here, once (ArgumentParser's own `main` writes a message to
     /// stderr a byte per `write`; see `printError`).
     static func main() {
+        // A closed pipe is a write error (EPIPE) reported like any other, not a death by signal.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -34,8 +36,23 @@ struct Trainer: ParsableCommand {
 /// Writes `text` and a newline to standard output in one `write`, at once: a training run's
 /// lines reach a log file or pipe when printed (batch jobs, `tail -f`), not when `print`'s
 /// buffer fills, and under mpirun no other output lands inside them.
-func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+///
+/// A failed write (a full disk, a closed pipe) must not end a run whose results go to its
+/// folder: it is reported once on standard error and later lines are dropped.
+func say(_ text: String) { sayRaw(text + "\n") }
+
+/// ``say(_:)`` without the newline (a terminal's redrawn progress line).
+func sayRaw(_ text: String) {
+    guard !StandardOutput.failed else { return }
+    if let failure = writeAll(Data(text.utf8), to: STDOUT_FILENO) {
+        StandardOutput.failed = true
+        printError("Warning: standard output: \(String(cString: strerror(failure))); no more progress lines (the run goes on)")
+    }
+}
+
+enum StandardOutput {
+    /// Set at the first failed write of ``say(_:)``; only the main thread prints.
+    nonisolated(unsafe) static var failed = false
 }
 
 /// Writes `text` to standard output and checks that it got there: a full disk or a closed
@@ -50,7 +67,7 @@ func writeStandardOutput(_ text: String) throws {
 /// forwards each rank's output as it arrives, a message written piecemeal gets mpirun's own
 /// messages in the middle of it.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    _ = writeAll(Data((text + "\n").utf8), to: STDERR_FILENO)  // nowhere left to report a failure
 }
 
 extension Preset: ExpressibleByArgument {}

@@ -8,12 +8,15 @@ import Foundation
 public enum FileWriteError: UserFacingError, Equatable {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// A device or FIFO written in place.
+    case cannotWriteInto(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .cannotCreate(let p, let r): return "\(p): cannot create the file (\(r)); check that its folder exists and is writable"
         case .cannotWrite(let p, let r):
             return "\(p): cannot write the file (\(r)); check free space and permissions; the previous version, if any, is intact"
+        case .cannotWriteInto(let p, let r): return "\(p): cannot write (\(r)); nothing more was written"
         }
     }
 }
@@ -35,26 +38,10 @@ public func writeAll(_ bytes: Data, to fd: Int32) -> Int32? {
     }
 }
 
-/// Replaces the file at `path` with `bytes` atomically: the bytes go to a temporary file in
-/// the same folder, which is flushed to disk (`fsync`) and then renamed over `path`, and the
-/// folder is synced. A reader sees the old file or the new one, never a part; on any error
-/// the temporary file is removed and the old file is untouched.
+/// Replaces the file at `path` with `bytes` atomically (see ``OutputFile``): a reader sees the
+/// old file or the new one, never a part; on any error the old file is untouched.
 public func writeAtomically(_ bytes: Data, to path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    let temporary = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw FileWriteError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
-    var failure = writeAll(bytes, to: fd).map { String(cString: strerror($0)) }
-    if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-    if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
-    if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-    if let failure {
-        unlink(temporary)
-        throw FileWriteError.cannotWrite(path: path, reason: failure)
-    }
-    let dir = open(folder.isEmpty ? "." : folder, O_RDONLY)
-    if dir >= 0 {
-        fsync(dir)
-        close(dir)
-    }
+    let file = try OutputFile(path: path)
+    try file.write(bytes)
+    try file.commit()
 }

@@ -159,13 +159,13 @@ public final class TrainingSession {
 
     /// Runs `body` with the generator's weights replaced by their moving average (when
     /// configured), and puts the trained weights back after.
-    public func withSamplingWeights<T>(_ body: () -> T) -> T {
-        guard let average = averagedGenerator else { return body() }
+    public func withSamplingWeights<T>(_ body: () throws -> T) rethrows -> T {
+        guard let average = averagedGenerator else { return try body() }
         let trained = FloatBuffer(count: average.count)
         trained.copy(from: generator.parameters.values)
         generator.parameters.values.copy(from: average)
         defer { generator.parameters.values.copy(from: trained) }
-        return body()
+        return try body()
     }
 
     /// The learning-rate factor at iteration `i` of `N`: 1 until the last
@@ -203,26 +203,32 @@ public final class TrainingSession {
     /// step (the paper's eq. 3), decoded with the padding at the end removed, from the
     /// averaged weights when configured. The same `seed` gives the same strings.
     public func sample(count: Int, seed: UInt64) -> [String] {
-        withSamplingWeights { sampleWithCurrentWeights(count: count, seed: seed) }
-    }
-
-    private func sampleWithCurrentWeights(count: Int, seed: UInt64) -> [String] {
-        let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
-        let ws = Generator.Workspace(generator: generator, rows: rows)
-        let random = CounterRandom(seed: seed)
         var out: [String] = []
         out.reserveCapacity(count)
-        var block = 0
-        while out.count < count {
-            generator.drawNoise(ws, random: random, step: block, firstRow: 0)
-            generator.forward(ws, temperature: samplingTemperature, estimator: samplingEstimator)
-            let length = generator.length
-            for r in 0..<min(rows, count - out.count) {
-                out.append(dataset.vocabulary.decode(ws.symbols[(r * length)..<((r + 1) * length)]))
-            }
-            block += 1
-        }
+        sample(count: count, seed: seed) { out += $0 }
         return out
+    }
+
+    /// The strings of ``sample(count:seed:)``, handed to `body` a block at a time (at most
+    /// 1,000), so that a count is limited by time, not memory.
+    public func sample(count: Int, seed: UInt64, inBlocks body: ([String]) throws -> Void) rethrows {
+        try withSamplingWeights {
+            let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
+            let ws = Generator.Workspace(generator: generator, rows: rows)
+            let random = CounterRandom(seed: seed)
+            var (made, block) = (0, 0)
+            while made < count {
+                generator.drawNoise(ws, random: random, step: block, firstRow: 0)
+                generator.forward(ws, temperature: samplingTemperature, estimator: samplingEstimator)
+                let length = generator.length
+                let strings = (0..<min(rows, count - made)).map { r in
+                    dataset.vocabulary.decode(ws.symbols[(r * length)..<((r + 1) * length)])
+                }
+                try body(strings)
+                made += strings.count
+                block += 1
+            }
+        }
     }
 
     /// The evaluation metrics on `count` generated strings (drawn with a seed derived from
@@ -277,9 +283,12 @@ public final class TrainingSession {
     public func negativeLogLikelihood(_ strings: [String]) -> Double {
         let t = dataset.length
         var total = 0.0, start = 0, block = 0
+        // One scorer per chunk size (at most two): its workspace is the allocation.
+        var scorers: [Int: LikelihoodStep] = [:]
         while start < strings.count {
             let chunk = strings[start..<min(start + Self.blockRows(500, length: t, vocabulary: generator.vocabularySize), strings.count)]
-            let scorer = LikelihoodStep(generator: generator, shards: .whole(realRows: chunk.count), optimizer: nil)
+            let scorer = scorers[chunk.count, default: LikelihoodStep(generator: generator, shards: .whole(realRows: chunk.count), optimizer: nil)]
+            scorers[chunk.count] = scorer
             let symbols = chunk.flatMap { dataset.vocabulary.encode($0, length: t) ?? [] }
             precondition(symbols.count == chunk.count * t, "negativeLogLikelihood: a string does not fit the vocabulary or length")
             let mean = symbols.withUnsafeBufferPointer { scorer.negativeLogLikelihood($0, random: random, step: block) }

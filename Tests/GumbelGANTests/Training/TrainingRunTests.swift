@@ -82,6 +82,21 @@ import Testing
         #expect(TrainingSession.evenlySpaced(strings, count: 5) == ["0", "5", "10", "15", "20"])
         #expect(TrainingSession.evenlySpaced(strings, count: 10) == ["0", "2", "5", "7", "10", "12", "15", "17", "20", "22"])
     }
+
+    /// Samples come in blocks of at most 1,000 (what `sample` writes as it goes), the same
+    /// strings as all at once; a likelihood scored in chunks is the same as scored whole.
+    @Test func blocksAreTheWhole() throws {
+        var c = TrainingConfiguration(preset: .mle)
+        c.iterations = 5
+        let s = try TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
+        var blocks: [[String]] = []
+        s.sample(count: 2_345, seed: 4) { blocks.append($0) }
+        #expect(blocks.map(\.count) == [1000, 1000, 345])
+        #expect(blocks.flatMap { $0 } == s.sample(count: 2_345, seed: 4))
+        let strings = Array(s.dataset.strings.prefix(1_234))  // chunks of 500, 500, 234
+        let whole = strings.enumerated().reduce(0.0) { sum, item in sum + s.negativeLogLikelihood([item.element]) }
+        #expect(abs(s.negativeLogLikelihood(strings) - whole / Double(strings.count)) < 1e-5)
+    }
 }
 
 @Suite struct MemoryEstimateTests {

@@ -61,6 +61,42 @@ extension ExternalProcesses {
             }
         }
 
+        /// `sample --output` writes through a link and into a device, never replacing them; a
+        /// count is limited by time, not memory (a closed pipe ends it with an error, not a
+        /// signal); a full disk under `train` costs the progress lines, not the run.
+        @Test func outputsAreWrittenIntoAndStreamed() throws {
+            let folder = temporaryFolder()
+            let r = try runTrainer(["train", "--run-dir", folder + "/r"] + quick)
+            #expect(r.status == 0, "\(r.err)")
+            try "keep\n".write(toFile: folder + "/target.txt", atomically: false, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: folder + "/link.txt", withDestinationPath: folder + "/target.txt")
+            let linked = try runTrainer(["sample", "--run", folder + "/r", "--count", "7", "--output", folder + "/link.txt"])
+            #expect(linked.status == 0, "\(linked.err)")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.txt") == folder + "/target.txt")
+            #expect(try String(contentsOfFile: folder + "/target.txt", encoding: .utf8).split(separator: "\n").count == 7)
+            if getuid() == 0 {  // a null device (1, 3) of our own, so that a regression cannot replace the system's
+                #expect(mknod(folder + "/null", S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)
+                let null = try runTrainer(["sample", "--run", folder + "/r", "--count", "3", "--output", folder + "/null"])
+                var status = stat()
+                #expect(null.status == 0 && stat(folder + "/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR, "\(null.err)")
+            }
+            // 100 million strings would need gigabytes held at once; under 2 GB they stream
+            // until the reader leaves, and the trainer says so (status 1, not SIGPIPE's 141).
+            let piped = try runProgram(
+                "/bin/bash",
+                [
+                    "-c",
+                    "ulimit -v 2000000; '\(trainerPath)' sample --run '\(folder)/r' --count 100000000 | head -c 100000 > /dev/null; echo ${PIPESTATUS[0]}",
+                ])
+            #expect(piped.out == "1\n" && piped.err.contains("standard output: Broken pipe"), "\(piped.out) \(piped.err)")
+            if FileManager.default.fileExists(atPath: "/dev/full") {
+                let full = try runProgram(
+                    "/bin/sh", ["-c", "'\(trainerPath)' train --run-dir '\(folder)/f' \(quick.joined(separator: " ")) > /dev/full"])
+                #expect(full.status == 0 && full.err.contains("Warning: standard output: No space left on device"), "\(full.err)")
+                #expect(FileManager.default.fileExists(atPath: folder + "/f/model.safetensors"))
+            }
+        }
+
         /// In-process ranks write checkpoints once (rank 0), and the run resumes from them.
         @Test func simulatedRanksCheckpoint() throws {
             let run = temporaryFolder() + "/sim"
