@@ -87,7 +87,7 @@ public struct Corpus: Sendable {
                 }
                 skipped = long.count
                 lines.removeAll { $0.length > maximum }
-                guard !lines.isEmpty else { throw DataError.noUsableLines(path: path) }
+                guard !lines.isEmpty else { throw DataError.allTooLong(path: path, count: skipped, maximumLength: maximum) }
             }
         }
         let texts = lines.map(\.text)

@@ -5,6 +5,8 @@ public enum DataError: UserFacingError, Equatable {
     case unreadable(path: String, reason: String)
     case empty(path: String)
     case noUsableLines(path: String)
+    /// `--skip-long` left out every line.
+    case allTooLong(path: String, count: Int, maximumLength: Int)
     case invalidUTF8(path: String, line: Int)
     case tooLong(path: String, firstLine: Int, count: Int, maximumLength: Int)
     case tooShortMaximum(maximumLength: Int)
@@ -21,6 +23,8 @@ public enum DataError: UserFacingError, Equatable {
             return "\(p): the file is empty; it needs one example per line"
         case .noUsableLines(let p):
             return "\(p): no usable lines (every line is blank); it needs one example per line"
+        case .allTooLong(let p, let count, let maximum):
+            return "\(p): every line (\(count)) is longer than --max-length \(maximum), so --skip-long left none; raise --max-length"
         case .invalidUTF8(let p, let line):
             return "\(p):\(line): not valid UTF-8; save the file as UTF-8"
         case .tooLong(let p, let first, let count, let maximum):

@@ -40,13 +40,13 @@ public struct Grammar: Sendable, Equatable, Codable {
     }
 
     /// Example `index` of the sample set `set` (distinct sets: training, held-out, reference).
+    /// An attempt stops as soon as its string passes ``maximumLength`` (draws are addressed by
+    /// attempt, so this changes no string), which bounds its work whatever the depth.
     public func sample(_ index: Int, set: SampleSet, random: CounterRandom) -> String {
         var attempt = 0
         while true {
             var cursor = DrawCursor(random: random, step: set.rawValue + index, row: attempt)
-            var out = ""
-            expand(depth: 0, into: &out, cursor: &cursor)
-            if out.count <= maximumLength { return out }
+            if let out = derivation(cursor: &cursor) { return out }
             attempt += 1
         }
     }
@@ -56,15 +56,54 @@ public struct Grammar: Sendable, Equatable, Codable {
         (0..<count).map { sample($0, set: set, random: random) }
     }
 
-    private func expand(depth: Int, into out: inout String, cursor: inout DrawCursor) {
-        if depth >= maximumDepth || Double(cursor.next()) < stopProbability {
-            out.append("x")
-            return
+    /// One derivation, nil once it is longer than ``maximumLength``. Depth first, left before
+    /// right, on an explicit stack (a deep derivation does not use the call stack): a node
+    /// draws whether it stops (below the maximum depth), then its operator, then its children.
+    func derivation(cursor: inout DrawCursor) -> String? {
+        enum Work {
+            case expand(depth: Int)
+            case write(Character)
         }
-        let op = Self.operators[min(Int(cursor.next() * 4), 3)]
-        expand(depth: depth + 1, into: &out, cursor: &cursor)
-        out.append(op)
-        expand(depth: depth + 1, into: &out, cursor: &cursor)
+        var out = "", length = 0
+        var stack: [Work] = [.expand(depth: 0)]
+        while let work = stack.popLast() {
+            switch work {
+            case .write(let op):
+                out.append(op)
+                length += 1
+            case .expand(let depth):
+                if depth >= maximumDepth || Double(cursor.next()) < stopProbability {
+                    out.append("x")
+                    length += 1
+                } else {
+                    let op = Self.operators[min(Int(cursor.next() * 4), 3)]
+                    stack += [.expand(depth: depth + 1), .write(op), .expand(depth: depth + 1)]
+                }
+            }
+            if length > maximumLength { return nil }
+        }
+        return out
+    }
+
+    /// The probability that one attempt yields a string of at most ``maximumLength``
+    /// symbols (a lower bound when that length passes 399): by dynamic programming over the
+    /// depth, `f_k(n)` the probability that a node `k` levels above the maximum depth derives
+    /// `n` x's. A tree of `n` leaves is at most `n − 1` deep, so `n` levels suffice.
+    public var acceptance: Double {
+        let n = min((maximumLength + 1) / 2, 200)  // n x's make 2n − 1 symbols
+        var f = [Double](repeating: 0, count: n + 1)
+        f[1] = 1  // at the maximum depth
+        for _ in 0..<min(maximumDepth, n) {
+            var g = [Double](repeating: 0, count: n + 1)
+            g[1] = stopProbability
+            for total in 2...max(2, n) where total <= n {
+                var sum = 0.0
+                for left in 1..<total { sum += f[left] * f[total - left] }
+                g[total] = (1 - stopProbability) * sum
+            }
+            f = g
+        }
+        return f.reduce(0, +)
     }
 
     /// Disjoint families of examples, as offsets of the `step` coordinate.

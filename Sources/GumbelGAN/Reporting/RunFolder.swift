@@ -161,6 +161,21 @@ public final class RunFolder {
         try writeAtomically(Data(plot.svg().utf8), to: path + "/losses.svg")
     }
 
+    /// The oracle benchmark's trade-off curve, to `oracle.svg`: NLL-oracle (quality) and NLL-gen
+    /// (coverage) at every evaluation, with the oracle's floor. Nothing when no evaluation has them.
+    public func writeOraclePlot(_ records: [MetricsRecord], title: String) throws {
+        let points = records.compactMap { r in r.evaluation.flatMap { e in e.oracleNLL.map { (r.step, $0, e) } } }
+        guard !points.isEmpty else { return }
+        let plot = LossPlot(
+            title: title, xLabel: "iteration", yLabel: "nats per symbol", x: points.map { Double($0.0) },
+            series: [
+                .init(name: "NLL-oracle", color: "#d62728", values: points.map(\.1)),
+                .init(name: "NLL-gen", color: "#1f77b4", values: points.map { $0.2.heldOutNLL ?? .nan }),
+                .init(name: "floor", color: "#7f7f7f", values: points.map { $0.2.oracleFloor ?? .nan }),
+            ])
+        try writeAtomically(Data(plot.svg().utf8), to: path + "/oracle.svg")
+    }
+
     /// The oracle of a run on oracle data, in `oracle.safetensors` (PyTorch's names for
     /// `nn.Embedding`, `nn.LSTM`, `nn.Linear`; start symbol and length in the metadata), so
     /// that anyone can score samples with their own code.

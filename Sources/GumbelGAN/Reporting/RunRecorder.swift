@@ -2,7 +2,8 @@ import Foundation
 
 /// Writes a run's events into its run folder (on rank 0): checkpoints (the newest `keep`
 /// kept), each logged record to `metrics.jsonl`; at every evaluation `showSamples`
-/// generated strings in `samples-<step>.txt` and the losses' plot so far, so that a run can
+/// generated strings in `samples-<step>.txt` and the plots so far (losses; on oracle data
+/// NLL-oracle and NLL-gen), so that a run can
 /// be judged before it ends; at the end the model, `samples.txt` and the plot.
 public final class RunRecorder: TrainingObserver {
     public let folder: RunFolder
@@ -30,15 +31,20 @@ public final class RunRecorder: TrainingObserver {
                 let c = session.configuration
                 let samples = session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed))
                 try folder.write(lines: samples, to: "samples-\(record.step).txt")
-                try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
+                try writePlots(c)
             }
         case .finished:
             let c = session.configuration
             try ModelFile.write(session, to: folder.modelPath)
             try folder.write(lines: session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed)), to: "samples.txt")
-            try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
+            try writePlots(c)
         case .iterated, .stopped:
             break
         }
+    }
+
+    private func writePlots(_ c: TrainingConfiguration) throws {
+        try folder.writePlot(records, title: "\(c.preset.rawValue): losses (Figure 3)")
+        try folder.writeOraclePlot(records, title: "\(c.preset.rawValue): NLL-oracle and NLL-gen")
     }
 }

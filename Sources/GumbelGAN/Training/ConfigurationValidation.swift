@@ -47,6 +47,12 @@ extension TrainingConfiguration {
             try require(g.stopProbability > 0 && g.stopProbability <= 1, ["data.stopProbability"], "%0 must lie in (0, 1] (got \(g.stopProbability))")
             try require(g.maximumDepth >= 0, ["data.maximumDepth"], "%0 must be at least 0 (got \(g.maximumDepth))")
             try require(g.maximumLength >= 1, ["data.maximumLength"], "%0 must be at least 1 (got \(g.maximumLength))")
+            // Strings too long are drawn again: settings that almost never give a short one would never end.
+            let acceptance = g.acceptance
+            try require(
+                acceptance >= 0.01, ["data.stopProbability", "data.maximumDepth", "data.maximumLength"],
+                "%0 \(g.stopProbability) and %1 \(g.maximumDepth) give a string of at most %2 \(g.maximumLength) symbols in "
+                    + String(format: "%.2g", acceptance * 100) + "% of draws (at least 1% needed); raise %0 or %2, or lower %1")
         }
         if case .oracle(_, let size, let heldOut) = data {
             try require(size >= 1 && size <= 10_000_000, ["data.size"], "%0 must lie in [1, 10000000] (got \(size))")

@@ -30,6 +30,52 @@ import Testing
             Grammar(stopProbability: 0.1, maximumDepth: 1).samples(200, set: .training, random: CounterRandom(seed: 3))
                 .allSatisfy { $0.count <= 3 })
     }
+
+    /// The derivation on an explicit stack, stopped once too long, gives the strings of the
+    /// plain recursion (the draws are addressed by attempt, so stopping early changes none).
+    @Test func stackedDerivationIsTheRecursiveOne() {
+        func recursive(_ g: Grammar, _ index: Int, _ random: CounterRandom) -> String {
+            func expand(_ depth: Int, _ out: inout String, _ cursor: inout DrawCursor) {
+                if depth >= g.maximumDepth || Double(cursor.next()) < g.stopProbability { return out.append("x") }
+                let op = Grammar.operators[min(Int(cursor.next() * 4), 3)]
+                expand(depth + 1, &out, &cursor)
+                out.append(op)
+                expand(depth + 1, &out, &cursor)
+            }
+            for attempt in 0... {
+                var (cursor, out) = (DrawCursor(random: random, step: index, row: attempt), "")
+                expand(0, &out, &cursor)
+                if out.count <= g.maximumLength { return out }
+            }
+            fatalError()
+        }
+        let random = CounterRandom(seed: 5)
+        for g in [Grammar(), Grammar(stopProbability: 0.3, maximumDepth: 8, maximumLength: 15), Grammar(stopProbability: 0.7, maximumDepth: 3)] {
+            #expect(g.samples(300, set: .training, random: random) == (0..<300).map { recursive(g, $0, random) })
+        }
+    }
+
+    /// The chance that a draw is short enough, worked out exactly, matches the draws; settings
+    /// that almost never give one are refused before drawing, and a huge depth costs nothing.
+    @Test func hopelessSettingsAreRefusedAndDeepOnesEnd() throws {
+        // Default: "x" (0.4), "x op x" (0.6 · 0.4²), … — checked against 20,000 attempts.
+        let g = Grammar()
+        let random = CounterRandom(seed: 9)
+        var accepted = 0
+        for row in 0..<20_000 {
+            var cursor = DrawCursor(random: random, step: 0, row: row)
+            if g.derivation(cursor: &cursor) != nil { accepted += 1 }
+        }
+        #expect(abs(Double(accepted) / 20_000 - g.acceptance) < 0.01, "\(accepted) vs \(g.acceptance)")
+        #expect(abs(Grammar(stopProbability: 0.5, maximumDepth: 1, maximumLength: 1).acceptance - 0.5) < 1e-12)
+        var c = TrainingConfiguration(preset: .paperA)
+        c.data = .grammar(Grammar(stopProbability: 0.001, maximumDepth: 60), size: 10)
+        #expect(throws: ConfigurationError.self) { try c.validate(ranks: 1) }
+        let deep = Grammar(stopProbability: 0.3, maximumDepth: 1_000_000_000)
+        c.data = .grammar(deep, size: 10)
+        try c.validate(ranks: 1)
+        #expect(deep.samples(1000, set: .training, random: random).allSatisfy { Grammar.derives($0) && $0.count <= 12 })
+    }
 }
 
 @Suite struct VocabularyTests {
@@ -150,7 +196,9 @@ import Testing
         }
         let c = try Corpus.load(path: path, maximumLength: 6, skipLong: true)
         #expect(c.lines == ["short", "ok"] && c.skippedLong == 2 && c.length == 6)
-        #expect(throws: DataError.noUsableLines(path: path)) { try Corpus.load(path: path, maximumLength: 1, skipLong: true) }
+        #expect(throws: DataError.allTooLong(path: path, count: 4, maximumLength: 1)) {
+            try Corpus.load(path: path, maximumLength: 1, skipLong: true)
+        }
         #expect(throws: DataError.tooShortMaximum(maximumLength: 0)) { try Corpus.load(path: path, maximumLength: 0) }
     }
 }

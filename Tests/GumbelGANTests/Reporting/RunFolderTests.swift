@@ -29,6 +29,15 @@ import Testing
         #expect(svg.hasPrefix("<svg") && svg.contains("iteration") && svg.contains("discriminator") && svg.contains("generator"))
         // A folder that holds files is not reused.
         #expect(throws: RunFolderError.notEmpty(path: path)) { try RunFolder(creating: path) }
+        // The oracle's trade-off plot is drawn only from evaluations that have NLL-oracle.
+        try folder.writeOraclePlot([r1, r2], title: "t")
+        #expect(!FileManager.default.fileExists(atPath: path + "/oracle.svg"))
+        var r3 = r2
+        r3.step = 300
+        (r3.evaluation!.oracleNLL, r3.evaluation!.oracleFloor) = (9.5, 5.766)
+        try folder.writeOraclePlot([r1, r2, r3], title: "t")
+        let oracle = try String(contentsOfFile: path + "/oracle.svg", encoding: .utf8)
+        #expect(oracle.contains("NLL-oracle") && oracle.contains("NLL-gen") && oracle.contains("floor"))
     }
 
     @Test func unwritablePlacesFailClearly() throws {

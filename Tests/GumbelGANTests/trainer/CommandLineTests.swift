@@ -109,6 +109,24 @@ extension ExternalProcesses {
     @Suite struct ModelOptionTests {
         let small = ["--batch", "16", "--generator-batch", "16", "--log-every", "10", "--evaluate-every", "1000", "--evaluation-samples", "50"]
 
+        /// An oracle run evaluates NLL-oracle and NLL-gen at each evaluation, draws their
+        /// trade-off (`oracle.svg`) and `table` prints the benchmark's columns.
+        @Test func oracleRunTableAndPlot() throws {
+            let run = temporaryFolder() + "/oracle"
+            let r = try runTrainer(
+                [
+                    "train", "--preset", "mle", "--data", "oracle", "--training-size", "40", "--held-out-size", "30", "--embedding", "8",
+                    "--hidden", "8", "--batch", "8", "--iterations", "10", "--evaluate-every", "5", "--evaluation-samples", "20",
+                    "--run-dir", run,
+                ])
+            #expect(r.status == 0 && r.out.contains("nll_oracle"), "\(r.err)")
+            let svg = try String(contentsOfFile: run + "/oracle.svg", encoding: .utf8)
+            #expect(svg.contains("NLL-oracle") && svg.contains("NLL-gen"))
+            let t = try runTrainer(["table", run])
+            let row = t.out.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(t.status == 0 && t.out.contains("| NLL-oracle | NLL-gen |") && row.hasPrefix("| oracle | mle | 1 | 0 + 10 |"), "\(t.out)")
+        }
+
         /// Pre-training then adversarial training in one run, a run started from its
         /// generator, and the contradictions between the new flags, each one line naming them.
         @Test func pretrainingInitGeneratorAndLoss() throws {
