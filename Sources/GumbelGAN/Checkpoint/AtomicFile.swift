@@ -10,6 +10,8 @@ public enum FileWriteError: UserFacingError, Equatable {
     case cannotWrite(path: String, reason: String)
     /// A device or FIFO written in place.
     case cannotWriteInto(path: String, reason: String)
+    /// A log appended to.
+    case cannotAppend(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum FileWriteError: UserFacingError, Equatable {
         case .cannotWrite(let p, let r):
             return "\(p): cannot write the file (\(r)); check free space and permissions; the previous version, if any, is intact"
         case .cannotWriteInto(let p, let r): return "\(p): cannot write (\(r)); nothing more was written"
+        case .cannotAppend(let p, let r):
+            return "\(p): cannot append a record (\(r)); check free space, then resume from the last checkpoint (a cut-off record is dropped)"
         }
     }
 }

@@ -131,15 +131,19 @@ public final class RunFolder {
         guard fd >= 0 else { throw FileWriteError.cannotCreate(path: metricsPath, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         if let failure = writeAll(line, to: fd) {
-            throw FileWriteError.cannotWrite(path: metricsPath, reason: String(cString: strerror(failure)))
+            throw FileWriteError.cannotAppend(path: metricsPath, reason: String(cString: strerror(failure)))
         }
     }
 
     /// The records of `metrics.jsonl`, in order.
     public func readMetrics() throws -> [MetricsRecord] {
         guard let text = try? String(contentsOfFile: metricsPath, encoding: .utf8) else { throw RunFolderError.missingFile(path: metricsPath) }
-        return try text.split(separator: "\n").enumerated().map { i, line in
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return try lines.enumerated().compactMap { i, line in
+            if line.isEmpty && i == lines.count - 1 { return nil }
             do { return try JSONDecoder().decode(MetricsRecord.self, from: Data(line.utf8)) } catch {
+                // A last line cut short (a full disk, a kill mid-write) is dropped; a resume rewrites the file.
+                if i == lines.count - 1 { return nil }
                 throw RunFolderError.unreadable(path: "\(metricsPath):\(i + 1)", reason: "not a metrics record")
             }
         }

@@ -40,6 +40,25 @@ import Testing
         #expect(oracle.contains("NLL-oracle") && oracle.contains("NLL-gen") && oracle.contains("floor"))
     }
 
+    /// A last record cut short (a full disk mid-append) is dropped, and rewriting the log
+    /// for a resume removes it; a damaged record before the last is still an error.
+    @Test func aTornLastRecordIsDropped() throws {
+        let folder = try RunFolder(creating: temporaryFolder() + "/run")
+        let records = (1...3).map { MetricsRecord(step: $0 * 10, tau: 1, seconds: Double($0)) }
+        for r in records { try folder.append(r) }
+        let handle = try #require(FileHandle(forWritingAtPath: folder.metricsPath))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"step\":40,\"ta".utf8))
+        handle.closeFile()
+        #expect(try folder.readMetrics() == records)
+        try folder.truncateMetrics(after: 20)
+        #expect(try folder.readMetrics() == Array(records.prefix(2)))
+        #expect(try String(contentsOfFile: folder.metricsPath, encoding: .utf8).hasSuffix("}\n"))
+        let text = try String(contentsOfFile: folder.metricsPath, encoding: .utf8)
+        try ("{\"step\":" + "\n" + text).write(toFile: folder.metricsPath, atomically: true, encoding: .utf8)
+        #expect(throws: RunFolderError.unreadable(path: folder.metricsPath + ":1", reason: "not a metrics record")) { try folder.readMetrics() }
+    }
+
     @Test func unwritablePlacesFailClearly() throws {
         let file = temporaryFolder() + "/plain-file"
         _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
