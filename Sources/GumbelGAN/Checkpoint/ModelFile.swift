@@ -6,8 +6,26 @@ import Foundation
 /// the format version, the full configuration (JSON), the iteration count and the vocabulary.
 /// Adam's state rides along (`optimizer.<network>.first_moment`, `.second_moment`, and the
 /// step count in `__metadata__`), so a model file is also a checkpoint that resumes exactly.
+///
+/// Format 2 adds `checksum`: the CRC-32 of every tensor (name, shape, value bits) and every
+/// other metadata entry, so that damage anywhere is found before a value is used. Format 1
+/// files (no checksum) still load.
 public enum ModelFile {
-    public static let formatVersion = "1"
+    public static let formatVersion = "2"
+    static let readableVersions: Set<String> = ["1", "2"]
+
+    /// The check of `file`'s tensors and metadata (but the `checksum` entry itself).
+    static func checksum(_ file: SafeTensors) -> String {
+        var c: UInt32 = 0
+        for t in file.tensors.sorted(by: { $0.name < $1.name }) {
+            c = CRC32.ieee.checksum(Array("\(t.name)\(t.shape)".utf8), continuing: c)
+            c = t.values.withUnsafeBytes { CRC32.ieee.checksum($0, continuing: c) }
+        }
+        for (key, value) in file.metadata.sorted(by: { $0.key < $1.key }) where key != "checksum" {
+            c = CRC32.ieee.checksum(Array("\(key)=\(value);".utf8), continuing: c)
+        }
+        return String(format: "%08x", c)
+    }
 
     /// Writes `session`'s networks to `path`, atomically.
     public static func write(_ session: TrainingSession, to path: String) throws {
@@ -31,15 +49,20 @@ public enum ModelFile {
             "length": String(session.dataset.length),
         ]
         for (name, adam) in session.optimizers { metadata["optimizer.\(name).step"] = String(adam.step) }
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
+        var file = SafeTensors(tensors: tensors, metadata: metadata)
+        file.metadata["checksum"] = checksum(file)
+        try file.write(to: path)
     }
 
     /// The configuration stored in a model file, validated like any other: a damaged value
     /// is reported as a damaged file, naming the setting.
     public static func configuration(of file: SafeTensors, path: String) throws -> TrainingConfiguration {
-        guard file.metadata["format_version"] == formatVersion else {
+        guard let version = file.metadata["format_version"], readableVersions.contains(version) else {
             throw SafeTensorsError.badHeader(
                 path: path, detail: "format_version \(file.metadata["format_version"] ?? "missing"), expected \(formatVersion)")
+        }
+        if version != "1" && file.metadata["checksum"] != checksum(file) {
+            throw SafeTensorsError.badHeader(path: path, detail: "its checksum does not match its contents; the file is damaged")
         }
         guard let json = file.metadata["configuration"], let c = TrainingConfiguration(json: Data(json.utf8)) else {
             throw SafeTensorsError.badHeader(path: path, detail: "__metadata__ has no readable configuration")
@@ -76,6 +99,9 @@ public enum ModelFile {
                 guard t.shape == [buffer.count] else {
                     throw SafeTensorsError.badTensor(path: path, name: tensorName, detail: "shape \(t.shape), the model needs [\(buffer.count)]")
                 }
+                guard t.values.allSatisfy({ $0.isFinite && (suffix == "first_moment" || $0 >= 0) }) else {
+                    throw SafeTensorsError.badTensor(path: path, name: tensorName, detail: "holds values out of range; the file is damaged")
+                }
                 buffer.pointer.update(from: t.values, count: t.values.count)
             }
             guard let adamStep = file.metadata["optimizer.\(name).step"].flatMap(Int.init), adamStep >= 0 else {
@@ -109,6 +135,10 @@ public enum ModelFile {
         for e in layout.entries {
             guard let t = file.tensor("\(prefix).\(e.name)") else { throw incompatible("it has no tensor \(e.name)") }
             guard t.shape == e.shape else { throw incompatible("\(e.name) has shape \(t.shape), this run needs \(e.shape)") }
+            guard t.values.allSatisfy(\.isFinite) else {
+                throw SafeTensorsError.badTensor(
+                    path: path, name: "\(prefix).\(e.name)", detail: "holds values that are not finite; the file is damaged")
+            }
             values += t.values
         }
         return values

@@ -106,9 +106,16 @@ public struct SafeTensors: Sendable {
             guard begin >= 0, begin <= end else {
                 throw SafeTensorsError.badTensor(path: path, name: name, detail: "data_offsets [\(begin), \(end)] are not a range")
             }
-            guard end - begin == 4 * shape.reduce(1, *) else {
+            // Sizes from a damaged header can overflow: no shape can need more bytes than the file has.
+            let bytes = shape.reduce(4) { n, size in
+                let (product, overflow) = n.multipliedReportingOverflow(by: size)
+                return overflow || product > data.count ? data.count + 1 : product
+            }
+            guard end - begin == bytes else {
                 throw SafeTensorsError.badTensor(
-                    path: path, name: name, detail: "shape \(shape) needs \(4 * shape.reduce(1, *)) bytes, offsets give \(end - begin)")
+                    path: path, name: name,
+                    detail:
+                        "shape \(shape) needs \(bytes > data.count ? "more bytes than the file has" : "\(bytes) bytes"), offsets give \(end - begin)")
             }
             spans.append((name, shape, begin, end))
         }

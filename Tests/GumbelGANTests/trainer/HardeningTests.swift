@@ -52,6 +52,10 @@ extension ExternalProcesses {
             var file = try SafeTensors.read(path)
             let index = try #require(file.tensors.firstIndex { $0.name == "generator.out.bias" })
             file.tensors[index].values[0] = .nan
+            try file.write(to: folder + "/damaged.safetensors")
+            let damaged = try runTrainer(["sample", "--run", folder + "/damaged.safetensors"])
+            #expect(damaged.status != 0 && damaged.err.contains("its checksum does not match its contents"), "\(damaged.err)")
+            file.metadata["checksum"] = ModelFile.checksum(file)  // NaN written by a program, not by damage
             try file.write(to: folder + "/nan.safetensors")
             let nan = try runTrainer(["sample", "--run", folder + "/nan.safetensors"])
             #expect(nan.status != 0 && nan.err.contains("tensor generator.out.bias: holds values that are not finite"), "\(nan.err)")
