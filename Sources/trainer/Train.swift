@@ -50,7 +50,7 @@ struct Train: ParsableCommand {
             if let stored, let runDir, URL(fileURLWithPath: runDir).standardizedFileURL != URL(fileURLWithPath: stored.folder).standardizedFileURL {
                 throw UserError("--run-dir \(runDir): a resumed run continues in its own folder (\(stored.folder)); leave --run-dir out")
             }
-            let c = try options.configuration(base: stored?.configuration, ranks: ranks)
+            var c = try options.configuration(base: stored?.configuration, ranks: ranks)
             if let stored, c.totalIterations < stored.step {
                 throw UserError(
                     "--iterations: \(stored.path) has done \(stored.step) iterations, more than this run's \(c.totalIterations); raise --iterations")
@@ -66,7 +66,10 @@ struct Train: ParsableCommand {
             case .oracle(_, let size, _): try checkMemory(c, vocabulary: 5001, length: 20, strings: size, ranks: ranks, limit: limit)
             case .file: break
             }
-            let dataset = try Dataset.load(c.data, seed: c.seed, memoryLimit: limit)
+            // A resumed run reads the lines it was trained on (its folder's copy, or the file
+            // with the same digest); a new one records the digest of its file's lines.
+            let dataset = try stored?.dataset(c, memoryLimit: limit) ?? Dataset.load(c.data, seed: c.seed, memoryLimit: limit)
+            if stored == nil, c.data.path != nil { c.dataDigest = dataset.digest }
             try checkMemory(
                 c, vocabulary: dataset.vocabulary.count, length: dataset.length, strings: dataset.strings.count, ranks: ranks, limit: limit)
             // A resumed run's generator comes from its checkpoint.

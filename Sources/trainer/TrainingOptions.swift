@@ -141,7 +141,11 @@ struct TrainingOptions: ParsableArguments {
             ] where given {
                 throw UserError("\(flag) sets the built-in grammar data; it cannot be used with --data")
             }
-            c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong, tokens: tokens, maximumVocabulary: maxVocabulary)
+            if let base, base.data.path != nil, maxLength == nil, !skipLong, tokens == nil, maxVocabulary == nil {
+                c.data = base.data.reading(path)  // a resumed run's file, moved: its other settings stay
+            } else {
+                c.data = .file(path: path, maximumLength: maxLength, skipLong: skipLong, tokens: tokens, maximumVocabulary: maxVocabulary)
+            }
         } else if base != nil
             && [trainingSize == nil, stopProbability == nil, maxDepth == nil, maxLength == nil, !skipLong, oracleSeed == nil, heldOutSize == nil]
                 .allSatisfy({ $0 })
@@ -161,7 +165,10 @@ struct TrainingOptions: ParsableArguments {
         do { try c.validate(ranks: ranks) } catch let e as ConfigurationError {
             throw UserError(e.description(naming: Self.flag(for:)))
         }
-        if let base, let (key, old, new) = base.firstDifference(from: c, ignoring: TrainingConfiguration.changeableOnResume) {
+        // A moved file may be named again: its lines are checked against the stored digest.
+        var compared = c
+        if let base, base.dataDigest != nil, let path = base.data.path, c.data.path != nil { compared.data = c.data.reading(path) }
+        if let base, let (key, old, new) = base.firstDifference(from: compared, ignoring: TrainingConfiguration.changeableOnResume) {
             throw UserError(
                 "--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change"
             )

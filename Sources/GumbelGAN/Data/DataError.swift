@@ -11,6 +11,10 @@ public enum DataError: UserFacingError, Equatable {
     case tooLong(path: String, firstLine: Int, count: Int, maximumLength: Int)
     case tooShortMaximum(maximumLength: Int)
     case holdsPadding(path: String, line: Int)
+    /// A stored run's data, not found with the lines it was trained on.
+    case changed(path: String, copy: String)
+    /// A stored run's data gives other symbols than its model's.
+    case otherVocabulary(path: String, model: String)
     case tooLarge(path: String, lines: Int, length: Int, bytes: Double)
 
     public var description: String {
@@ -35,6 +39,11 @@ public enum DataError: UserFacingError, Equatable {
                 "\(p): \(lines) lines padded to \(length) symbols need \(String(format: "%.1f", bytes / 1e9)) GB, more than the memory limit; lower --max-length (with --skip-long) or raise --memory-limit"
         case .holdsPadding(let p, let line):
             return "\(p):\(line): holds U+2400 (␀), the symbol the trainer pads with; remove or replace it"
+        case .changed(let p, let copy):
+            return
+                "\(p): not the data this model was trained on (changed, moved or missing), and \(copy) is missing or differs too; restore the file, or name its new place with --data when resuming"
+        case .otherVocabulary(let p, let model):
+            return "\(p): its symbols are not those \(model) was trained on; the file has changed since; restore it"
         case .tooShortMaximum(let maximum):
             return "--max-length must be at least 1 (got \(maximum))"
         }

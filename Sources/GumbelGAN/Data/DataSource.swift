@@ -8,4 +8,16 @@ public enum DataSource: Sendable, Equatable, Codable {
     /// The text benchmarks' synthetic oracle (``Oracle``, drawn from `seed`): `size`
     /// training sentences and `heldOut` others.
     case oracle(seed: UInt64, size: Int, heldOut: Int)
+
+    /// The same source read from `path` (a user's file moved or copied); others unchanged.
+    public func reading(_ path: String) -> DataSource {
+        guard case .file(_, let maximumLength, let skipLong, let tokens, let maximumVocabulary) = self else { return self }
+        return .file(path: path, maximumLength: maximumLength, skipLong: skipLong, tokens: tokens, maximumVocabulary: maximumVocabulary)
+    }
+
+    /// The file a user's data is read from; nil for built-in data.
+    public var path: String? {
+        if case .file(let path, _, _, _, _) = self { return path }
+        return nil
+    }
 }

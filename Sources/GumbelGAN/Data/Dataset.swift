@@ -44,6 +44,18 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// A digest of the training strings (CRC-32 of the lines joined by newlines, and their
+    /// count): a user's file is recognised by the lines it gave, whatever its line ends or
+    /// byte-order mark, and the run folder's `train.txt` copy has the same digest.
+    public var digest: String {
+        var crc: UInt32 = 0
+        for (i, line) in strings.enumerated() {
+            if i > 0 { crc = CRC32.ieee.checksum(CollectionOfOne(UInt8(ascii: "\n")), continuing: crc) }
+            crc = CRC32.ieee.checksum(line.utf8, continuing: crc)
+        }
+        return String(format: "crc32:%08x:%d", crc, strings.count)
+    }
+
     /// An oracle sentence as text: its symbols' indices, separated by spaces.
     static func sentence(_ symbols: [Int32]) -> String { symbols.map(String.init).joined(separator: " ") }
 

@@ -32,6 +32,33 @@ public struct StoredModel {
         return loaded.max { $0.step < $1.step }!
     }
 
+    /// The data of this stored run under `c` (default: the stored configuration). Built-in
+    /// data is drawn again from its seed. A user's file is read from the run folder's copy,
+    /// `train.txt`, when it holds the lines trained on (``TrainingConfiguration/dataDigest``),
+    /// else from `c`'s path; data with another digest, or other symbols than the model's, is
+    /// an error, never a silent swap.
+    public func dataset(_ c: TrainingConfiguration? = nil, memoryLimit: Double = .infinity) throws -> Dataset {
+        let c = c ?? configuration
+        guard let path = c.data.path else { return try Dataset.load(c.data, seed: c.seed, memoryLimit: memoryLimit) }
+        let copy = folder + "/train.txt"
+        let dataset: Dataset
+        if let digest = c.dataDigest {
+            let found = [copy, path].lazy.compactMap { candidate in
+                (try? Dataset.load(c.data.reading(candidate), seed: c.seed, memoryLimit: memoryLimit)).flatMap { $0.digest == digest ? $0 : nil }
+            }.first
+            guard let found else { throw DataError.changed(path: path, copy: copy) }
+            dataset = found
+        } else {
+            dataset = try Dataset.load(c.data, seed: c.seed, memoryLimit: memoryLimit)
+        }
+        if let json = tensors.metadata["vocabulary"], let stored = try? JSONDecoder().decode(Vocabulary.self, from: Data(json.utf8)),
+            stored != dataset.vocabulary
+        {
+            throw DataError.otherVocabulary(path: path, model: self.path)
+        }
+        return dataset
+    }
+
     /// The run folder the file is in.
     public var folder: String { (path as NSString).deletingLastPathComponent }
 
@@ -43,8 +70,7 @@ public struct StoredModel {
     ) throws -> TrainingSession {
         let c = configuration ?? self.configuration
         let session = try TrainingSession(
-            configuration: c, dataset: try dataset ?? Dataset.load(c.data, seed: c.seed),
-            communicator: communicator)
+            configuration: c, dataset: try dataset ?? self.dataset(c), communicator: communicator)
         try ModelFile.load(tensors, path: path, into: session)
         return session
     }

@@ -62,6 +62,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorLayers: Int?
     /// Dropout between stacked LSTM layers, in training (default 0).
     public var dropout: Float?
+    /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
+    /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
+    public var dataDigest: String?
 
     /// The model's sizes, defaults filled in.
     public var embedding: Int { embeddingSize ?? 0 }

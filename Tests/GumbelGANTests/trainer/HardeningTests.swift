@@ -101,6 +101,31 @@ extension ExternalProcesses {
             }
         }
 
+        /// A model does not depend on its data file staying put: `sample` and `evaluate` read
+        /// the run folder's copy; a resume finds the lines it trained on by their digest (in
+        /// the copy, or a moved file named with `--data`, whatever its line ends), and
+        /// changed data is an error, never a silent swap of symbols.
+        @Test func modelsAreSelfContained() throws {
+            let folder = temporaryFolder()
+            let (data, run) = (folder + "/data.txt", folder + "/run")
+            try "CCO\nCCN\nc1ccccc1\nCC(=O)O\nCCCC\n".write(toFile: data, atomically: true, encoding: .utf8)
+            let r = try runTrainer(["train", "--preset", "mle", "--data", data, "--run-dir", run] + quick)
+            #expect(r.status == 0, "\(r.err)")
+            let before = try runTrainer(["sample", "--run", run, "--count", "20"])
+            try "NNO\nNNC\nc1ccccc1\nNN(=O)O\nNNNN\n".write(toFile: data, atomically: true, encoding: .utf8)
+            let after = try runTrainer(["sample", "--run", run, "--count", "20"])
+            #expect(before.status == 0 && after.out == before.out, "\(after.err)")
+            try FileManager.default.moveItem(atPath: run + "/train.txt", toPath: folder + "/copy.txt")
+            for command in [["sample", "--run", run], ["evaluate", "--run", run], ["train", "--resume", run, "--iterations", "40"]] {
+                let changed = try runTrainer(command)
+                #expect(changed.status == 1 && changed.err.contains("\(data): not the data this model was trained on"), "\(command): \(changed.err)")
+            }
+            try "CCO\r\nCCN\r\nc1ccccc1\r\nCC(=O)O\r\nCCCC\r\n".write(toFile: folder + "/moved.txt", atomically: true, encoding: .utf8)
+            let resumed = try runTrainer(["train", "--resume", run, "--iterations", "40", "--data", folder + "/moved.txt"])
+            #expect(resumed.status == 0, "\(resumed.err)")
+            #expect(try String(contentsOfFile: run + "/config.json", encoding: .utf8).contains("moved.txt"))
+        }
+
         /// In-process ranks write checkpoints once (rank 0), and the run resumes from them.
         @Test func simulatedRanksCheckpoint() throws {
             let run = temporaryFolder() + "/sim"
