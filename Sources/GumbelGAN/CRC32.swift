@@ -4,11 +4,13 @@ public struct CRC32: Sendable {
     private let table: [UInt32]
 
     public init(reflectedPolynomial: UInt32) {
-        table = (0..<256).map { i -> UInt32 in
+        var table = [UInt32](repeating: 0, count: 256)
+        for i in 0..<256 {
             var c = UInt32(i)
             for _ in 0..<8 { c = c & 1 == 1 ? reflectedPolynomial ^ (c >> 1) : c >> 1 }
-            return c
+            table[i] = c
         }
+        self.table = table
     }
 
     public static let ieee = CRC32(reflectedPolynomial: 0xEDB8_8320)
