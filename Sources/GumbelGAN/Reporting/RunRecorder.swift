@@ -4,7 +4,8 @@ import Foundation
 /// kept), each logged record to `metrics.jsonl`; at every evaluation `showSamples`
 /// generated strings in `samples-<step>.txt` and the plots so far (losses; on oracle data
 /// NLL-oracle and NLL-gen), so that a run can
-/// be judged before it ends; at the end the model, `samples.txt` and the plot.
+/// be judged before it ends; at the end the model, `samples.txt` and the plot. With `events`,
+/// the records' figures and the samples also go to a TensorBoard event file.
 public final class RunRecorder: TrainingObserver {
     public let folder: RunFolder
     public let showSamples: Int
@@ -12,10 +13,14 @@ public final class RunRecorder: TrainingObserver {
     /// The records this process logged (the plot's points).
     public private(set) var records: [MetricsRecord] = []
 
-    public init(folder: RunFolder, showSamples: Int, keep: Int) {
+    /// Where TensorBoard's copy of the records and samples goes, when wanted.
+    public let events: TensorBoardEvents?
+
+    public init(folder: RunFolder, showSamples: Int, keep: Int, events: TensorBoardEvents? = nil) {
         self.folder = folder
         self.showSamples = showSamples
         self.keep = keep
+        self.events = events
     }
 
     public func trainingRun(_ run: TrainingRun, didReach event: TrainingEvent) throws {
@@ -27,10 +32,12 @@ public final class RunRecorder: TrainingObserver {
         case .logged(let record):
             records.append(record)
             try folder.append(record)
+            try events?.scalars(Self.scalars(record), step: record.step)
             if record.evaluation != nil {
                 let c = session.configuration
                 let samples = session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed))
                 try folder.write(lines: samples, to: "samples-\(record.step).txt")
+                try events?.text("samples", samples.map { "    " + $0 }.joined(separator: "\n"), step: record.step)
                 try writePlots(c)
             }
         case .finished:
@@ -41,6 +48,23 @@ public final class RunRecorder: TrainingObserver {
         case .iterated, .stopped:
             break
         }
+    }
+
+    /// A record's figures under TensorBoard tags (`loss/…`, `D/…`, `eval/…`).
+    static func scalars(_ r: MetricsRecord) -> [(tag: String, value: Double)] {
+        var out: [(String, Double?)] = [
+            ("tau", Double(r.tau)), ("loss/discriminator", r.lossD), ("loss/generator", r.lossG), ("D/real", r.dReal),
+            ("D/fake", r.dFake), ("loss/nll", r.nll),
+        ]
+        if let e = r.evaluation {
+            let m = e.samples
+            out += [
+                ("eval/validity", m.validity), ("eval/uniqueness", m.uniqueness), ("eval/novelty", m.novelty), ("eval/coverage", m.coverage),
+                ("eval/length_js", m.lengthJS), ("eval/bigram_js", m.bigramJS), ("eval/train_nll", e.trainingNLL),
+                ("eval/heldout_nll", e.heldOutNLL), ("eval/nll_oracle", e.oracleNLL), ("eval/nll_oracle_floor", e.oracleFloor),
+            ]
+        }
+        return out.compactMap { tag, value in value.map { (tag, $0) } }
     }
 
     private func writePlots(_ c: TrainingConfiguration) throws {

@@ -16,7 +16,8 @@ import Testing
         let path = temporaryFolder() + "/runs/mine"
         let folder = try RunFolder(creating: path)
         try folder.write(configuration: configuration)
-        let recorder = RunRecorder(folder: folder, showSamples: 7, keep: 2)
+        let events = try TensorBoardEvents(folder: path)
+        let recorder = RunRecorder(folder: folder, showSamples: 7, keep: 2, events: events)
         let outcome = try TrainingRun(session: session, schedule: TrainingSchedule(checkpointEvery: 5), observers: [recorder]).run()
         #expect(outcome == .finished)
         #expect(folder.checkpoints().map(\.step) == [5, 10])
@@ -28,6 +29,16 @@ import Testing
             try String(contentsOfFile: path + "/samples-12.txt", encoding: .utf8)
                 == String(contentsOfFile: path + "/samples.txt", encoding: .utf8))
         #expect(FileManager.default.fileExists(atPath: path + "/losses.svg"))
+        // TensorBoard: the version record, each record's scalars, and the samples at each evaluation.
+        let read = try EventFileReader.events(events.path)
+        let steps = read.dropFirst().map { event -> UInt64 in
+            if case .varint(let step) = event[2]?.first { return step }
+            return 0
+        }
+        #expect(read.count == 1 + 3 + 2 && steps == [4, 8, 8, 12, 12])
+        let text = read[3][5]?.first?.message[1]?.first?.message[8]?.first?.message[8]?.first?.string ?? ""
+        let eight = try String(contentsOfFile: path + "/samples-8.txt", encoding: .utf8)
+        #expect(text == eight.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
         let stored = try StoredModel.locate(path)
         #expect(stored.path == folder.modelPath && stored.step == 12 && stored.configuration == configuration)
         #expect(try StoredModel.locate(folder.checkpointPath(step: 10)).step == 10)
