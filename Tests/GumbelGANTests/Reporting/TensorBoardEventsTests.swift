@@ -27,7 +27,10 @@ enum EventFileReader {
     }
 
     enum Field {
-        case varint(UInt64), fixed64(UInt64), fixed32(UInt32), bytes([UInt8])
+        case varint(UInt64)
+        case fixed64(UInt64)
+        case fixed32(UInt32)
+        case bytes([UInt8])
         var bytes: [UInt8] { if case .bytes(let b) = self { return b } else { return [] } }
         var message: [Int: [Field]] { (try? EventFileReader.fields(bytes)) ?? [:] }
         var string: String { String(decoding: bytes, as: UTF8.self) }
