@@ -19,6 +19,10 @@ struct Train: ParsableCommand {
     @Flag(help: "Check the replicas and look for non-finite losses every iteration.") var debug = false
     @Option(parsing: .unconditional, help: "Refuse a run estimated to need more than this many GB (default: this machine's memory, or ulimit -v).")
     var memoryLimit: Double?
+    @Option(parsing: .unconditional, help: "Under mpirun: warn, naming the late ranks, after this many seconds in one collective.")
+    var stallWarning = 60.0
+    @Option(parsing: .unconditional, help: "Under mpirun: end the job after this many seconds in one collective (default: never).")
+    var stallTimeout: Double?
 
     func validate() throws {
         for (flag, value) in [
@@ -28,6 +32,9 @@ struct Train: ParsableCommand {
             throw ValidationError("\(flag) must be at least 1 (got \(value))")
         }
         guard showSamples >= 0 else { throw ValidationError("--show-samples must be at least 0 (got \(showSamples))") }
+        for (flag, value) in [("--stall-warning", stallWarning), ("--stall-timeout", stallTimeout)] {
+            if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(flag) must be a positive number of seconds (got \(value))") }
+        }
         if let memoryLimit, !(memoryLimit > 0 && memoryLimit.isFinite) {
             throw ValidationError("--memory-limit must be a positive number of GB (got \(memoryLimit))")
         }
@@ -40,6 +47,11 @@ struct Train: ParsableCommand {
     func run() throws {
         setBLASThreads(1)
         let mpi = MPICommunicator.start()
+        let rank = mpi.rank
+        mpi.watchStalls(
+            StallWatch(warnAfter: stallWarning, abortAfter: stallTimeout) { report in
+                printError("\(report.aborting ? "Error" : "Warning"): rank \(rank): \(report.description)")
+            })
         let ranks = mpi.size > 1 ? mpi.size : simulateRanks
         let root = mpi.rank == 0
         let (stored, c, dataset, initialGenerator) = startupStep(mpi) {

@@ -73,6 +73,36 @@ extension ExternalProcesses {
             #expect(resumed.status == 0, "\(resumed.err)")
         }
 
+        /// A rank that stops answering (SIGSTOP) under `mpirun -np 2`: the other rank warns,
+        /// naming it, every `--stall-warning` seconds, and ends the job after
+        /// `--stall-timeout`; the last checkpoint is intact and the run resumes from it.
+        @Test(arguments: [0, 1])
+        func stalledRankIsNamedAndEndsTheJob(stopped: Int) throws {
+            let run = temporaryFolder() + "/run\(stopped)"
+            var command = ["mpirun", "--oversubscribe", "-np", "2"]
+            if getuid() == 0 { command.append("--allow-run-as-root") }
+            let job = try BackgroundRun(
+                "/usr/bin/env", command + [trainerPath] + long + ["--stall-warning", "1", "--stall-timeout", "4", "--run-dir", run])
+            #expect(eventually(60) { checkpoints(run).count >= 2 })
+            let ranks = try runProgram("/usr/bin/pgrep", ["-f", "^\(trainerPath) train --iterations 1000000"])
+            let victim = ranks.out.split(separator: "\n").compactMap { Int32($0) }.first { pid in
+                let environment = (try? String(contentsOfFile: "/proc/\(pid)/environ", encoding: .utf8)) ?? ""
+                return environment.split(separator: "\0").contains("OMPI_COMM_WORLD_RANK=\(stopped)")
+            }
+            let pid = try #require(victim, "\(ranks.out)")
+            let stalled = Date()
+            kill(pid, SIGSTOP)
+            let status = job.wait(seconds: 30)
+            kill(pid, SIGKILL)
+            #expect(status != nil && status != 0 && Date().timeIntervalSince(stalled) < 20, "status \(String(describing: status))")
+            let (other, err) = (1 - stopped, job.stderr)
+            #expect(err.contains("Warning: rank \(other): stall: collective #") && err.contains("rank \(stopped) has not reached it"), "\(err)")
+            #expect(err.contains("Error: rank \(other): stall:") && err.contains("ending the job (--stall-timeout)"), "\(err)")
+            let step = try StoredModel.locate(run).step
+            let resumed = try runTrainer(["train", "--resume", run, "--iterations", "\(step + 10)", "--evaluation-samples", "50"])
+            #expect(resumed.status == 0, "\(resumed.err)")
+        }
+
         /// Weights that blow up stop the run at the step, with no model or checkpoint written.
         @Test func nonFiniteLossesStopTheRun() throws {
             let run = temporaryFolder() + "/run"

@@ -1,0 +1,32 @@
+/// What the stall watch of an ``MPICommunicator`` reports: the ranks that have not reached
+/// collective number `collective` after this rank has waited `seconds` in it (Horovod's
+/// stall inspector). `aborting` when the wait passed the limit and the job is ended.
+public struct StallReport: Sendable, Equatable {
+    public let collective: Int
+    public let lateRanks: [Int]
+    public let seconds: Double
+    public let aborting: Bool
+
+    public var description: String {
+        let late =
+            lateRanks.isEmpty
+            ? "no rank is known to be late" : "rank\(lateRanks.count == 1 ? "" : "s") \(lateRanks.map(String.init).joined(separator: ", ")) "
+        let what = lateRanks.isEmpty ? late : late + "\(lateRanks.count == 1 ? "has" : "have") not reached it"
+        return String(format: "stall: collective #%d has waited %.0f s; %@", collective, seconds, what)
+            + (aborting ? "; ending the job (--stall-timeout); resume from the last checkpoint" : "")
+    }
+}
+
+/// When the stall watch speaks: a warning every `warnAfter` seconds of one wait, the end of
+/// the job after `abortAfter` (nil: never).
+public struct StallWatch: Sendable {
+    public var warnAfter: Double
+    public var abortAfter: Double?
+    public var report: @Sendable (StallReport) -> Void
+
+    public init(warnAfter: Double = 60, abortAfter: Double? = nil, report: @escaping @Sendable (StallReport) -> Void) {
+        self.warnAfter = warnAfter
+        self.abortAfter = abortAfter
+        self.report = report
+    }
+}
