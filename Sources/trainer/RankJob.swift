@@ -41,11 +41,18 @@ struct RankJob: @unchecked Sendable {
                     format: "train: done, %d iteration%@ in %.1f s (%.2f ms each), evaluation %.1f s; wrote %@",
                     iterations, iterations == 1 ? "" : "s", training, 1000 * training / Double(max(iterations, 1)),
                     run.evaluationSeconds, folder.path))
+            // A stop during the final evaluation: the model is whole, the exit status says stopped.
+            if run.interruptedEvaluation == c.totalIterations { return .stopped(step: c.totalIterations) }
         }
         return outcome
     }
 
     func stoppedMessage(step: Int) -> String {
-        "train: stopped by a signal after iteration \(step); checkpoint \(folder?.checkpointPath(step: step) ?? "written by rank 0"); continue with --resume"
+        if step == configuration.totalIterations, let folder {
+            return
+                "train: a signal stopped the final evaluation; the model is complete (\(folder.modelPath)); score it with: trainer evaluate --run \(folder.path)"
+        }
+        return
+            "train: stopped by a signal after iteration \(step); checkpoint \(folder?.checkpointPath(step: step) ?? "written by rank 0"); continue with --resume"
     }
 }

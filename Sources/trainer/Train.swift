@@ -45,6 +45,9 @@ struct Train: ParsableCommand {
     /// rank, or rank 0's run folder) stops every rank before training. An error during
     /// training ends the whole job (MPI_Abort).
     func run() throws {
+        // First of all: a stop during start-up (reading data, making the folder) is kept and
+        // honoured after the first iteration, with a checkpoint, like any other.
+        let stop = StopSignal()
         setBLASThreads(1)
         let mpi = MPICommunicator.start()
         let rank = mpi.rank
@@ -98,7 +101,6 @@ struct Train: ParsableCommand {
         }
         if mpi.size > 1 { startupStep(mpi) { try c.checkAgreement(with: dataset, across: mpi) } }
         let folder: RunFolder? = startupStep(mpi) { root ? try prepareFolder(stored, c, dataset, ranks: ranks) : nil }
-        let stop = StopSignal()
         let job = RankJob(
             configuration: c, dataset: dataset, stored: stored, initialGenerator: initialGenerator, folder: folder, showSamples: showSamples,
             keep: keep,

@@ -25,7 +25,7 @@ public final class OutputFile {
         let exists = stat(target, &status) == 0
         let kind = status.st_mode & S_IFMT
         if exists && kind == S_IFDIR {
-            throw FileWriteError.cannotCreate(path: path, reason: "it is a folder")
+            throw FileWriteError.cannotWrite(path: path, reason: "a folder of that name exists")
         }
         if exists && kind != S_IFREG {
             replacing = nil

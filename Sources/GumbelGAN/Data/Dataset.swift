@@ -92,16 +92,31 @@ public struct Dataset: Sendable {
     /// `count` strings drawn from the data distribution, independent of the training set:
     /// fresh derivations of the grammar, or uniform draws (with replacement) from the
     /// user's lines. The yardstick of coverage.
-    public func referenceSample(_ count: Int) -> [String] {
+    public func referenceSample(_ count: Int) -> [String] { referenceSample(count, checkpoint: {}) }
+
+    /// ``referenceSample(_:)`` in blocks of 10,000, calling `checkpoint` before each (it may
+    /// throw: a long evaluation can be given up).
+    func referenceSample(_ count: Int, checkpoint: () throws -> Void) rethrows -> [String] {
+        var out: [String] = []
+        out.reserveCapacity(count)
+        for first in stride(from: 0, to: count, by: 10_000) {
+            try checkpoint()
+            out += referenceSample(first..<min(first + 10_000, count))
+        }
+        return out
+    }
+
+    /// Strings `range` of the reference sample (each drawn on its own address).
+    private func referenceSample(_ range: Range<Int>) -> [String] {
         let random = CounterRandom(seed: seed)
         if case .oracle(let oracleSeed, _, _) = source, let oracle {
-            return oracle.sample(.reference, count: count, seed: oracleSeed).map(Self.sentence)
+            return oracle.sample(.reference, first: range.lowerBound, count: range.count, seed: oracleSeed).map(Self.sentence)
         }
         switch source {
         case .grammar(let grammar, _):
-            return grammar.samples(count, set: .reference, random: random)
+            return range.map { grammar.sample($0, set: .reference, random: random) }
         case .file, .oracle:
-            return (0..<count).map { i in
+            return range.map { i in
                 let u = CounterRandom.openUnit(random.bits(.data, step: Grammar.SampleSet.reference.rawValue, row: i, index: 0))
                 return strings[min(Int(u * Float(strings.count)), strings.count - 1)]
             }

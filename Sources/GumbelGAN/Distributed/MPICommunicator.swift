@@ -31,15 +31,15 @@ public final class MPICommunicator: Communicator {
     /// Finalises MPI (after a run that every rank completed).
     public func finish() {
         if stallWatch != nil {
-            // Every rank made the same collectives, so each has sent `current` notices to
-            // each other rank; all are received (in order, per sender) before finalising.
+            // Each rank's last notice is -1; notices arrive in order per sender, so reading up
+            // to it from every rank leaves none unread when MPI is finalised.
             barrier()
-            for other in 0..<size where other != rank {
-                while reached[other] < current {
-                    var value: Int64 = 0
+            sendNotice(-1)
+            for other in 0..<size where other != rank && !finished.contains(other) {
+                var value: Int64 = 0
+                repeat {
                     MPI_Recv(&value, 1, gumbelgan_int64(), Int32(other), 0, stallChannel, gumbelgan_status_ignore())
-                    reached[other] = value
-                }
+                } while value != -1
             }
         }
         MPI_Finalize()
@@ -85,6 +85,7 @@ public final class MPICommunicator: Communicator {
         guard size > 1, stallWatch == nil else { return }
         MPI_Comm_dup(gumbelgan_comm_world(), &stallChannel)
         reached = [Int64](repeating: 0, count: size)
+        heard = [ContinuousClock.Instant](repeating: .now, count: size)
         notices = UnsafeMutablePointer<Int64>.allocate(capacity: Self.noticeSlots)
         stallWatch = watch
     }
@@ -94,6 +95,11 @@ public final class MPICommunicator: Communicator {
     /// The number of the collective this rank is in (1, 2, …), and the last each rank reached.
     private var current: Int64 = 0
     private var reached: [Int64] = []
+    /// When each rank was last heard from, and the notices this rank has sent.
+    private var heard: [ContinuousClock.Instant] = []
+    private var sent = 0
+    /// Ranks whose last notice (-1) has been read.
+    private var finished: Set<Int> = []
     /// Send buffers of the notices (a ring: a notice is tiny and sent long before its slot returns).
     private var notices: UnsafeMutablePointer<Int64>?
     private static let noticeSlots = 1024
@@ -108,37 +114,55 @@ public final class MPICommunicator: Communicator {
         }
         current += 1
         reached[rank] = current
-        let slot = notices + Int(current % Int64(Self.noticeSlots))
-        slot.pointee = current
-        for other in 0..<size where other != rank {
-            var send: MPI_Request? = gumbelgan_request_null()
-            MPI_Isend(slot, 1, gumbelgan_int64(), Int32(other), 0, stallChannel, &send)
-            MPI_Request_free(&send)
-        }
+        sendNotice(current)
         _ = start(&request)
         var done: Int32 = 0
         var (spins, began) = (0, ContinuousClock.now)
-        var nextWarning = watch.warnAfter
+        var (nextWarning, nextHeartbeat) = (watch.warnAfter, watch.warnAfter / 4)
         while true {
             MPI_Test(&request, &done, gumbelgan_status_ignore())
             if done != 0 { break }
             spins += 1
             guard spins % 1000 == 0 else { continue }
             drainNotices()
-            let waited = Self.seconds(ContinuousClock.now - began)
+            let now = ContinuousClock.now
+            let waited = Self.seconds(now - began)
             if waited > 0.1 { usleep(1000) }  // a long wait need not spin
+            if waited >= nextHeartbeat {  // still here: a rank that waits keeps saying so
+                sendNotice(current)
+                nextHeartbeat += watch.warnAfter / 4
+            }
             let late = (0..<size).filter { reached[$0] < current }
-            let reporter = (0..<size).first { !late.contains($0) } == rank
+            let silent = (0..<size).filter { $0 != rank && !late.contains($0) && Self.seconds(now - heard[$0]) > watch.warnAfter }
+            let reporter = (0..<size).first { !late.contains($0) && !silent.contains($0) } == rank
             if let limit = watch.abortAfter, waited >= limit {
-                if reporter { watch.report(StallReport(collective: Int(current), lateRanks: late, seconds: waited, aborting: true)) }
+                if reporter {
+                    watch.report(StallReport(collective: Int(current), lateRanks: late, silentRanks: silent, seconds: waited, aborting: true))
+                }
                 abort(1)
             }
             if waited >= nextWarning {
-                if reporter { watch.report(StallReport(collective: Int(current), lateRanks: late, seconds: waited, aborting: false)) }
+                if reporter {
+                    watch.report(StallReport(collective: Int(current), lateRanks: late, silentRanks: silent, seconds: waited, aborting: false))
+                }
                 nextWarning += watch.warnAfter
             }
         }
         drainNotices()
+    }
+
+    /// Tells every other rank `value`: the number of the collective this rank is in (again
+    /// while it waits), or -1 when it finishes.
+    private func sendNotice(_ value: Int64) {
+        guard let notices else { return }
+        sent += 1
+        let slot = notices + (sent % Self.noticeSlots)
+        slot.pointee = value
+        for other in 0..<size where other != rank {
+            var send: MPI_Request? = gumbelgan_request_null()
+            MPI_Isend(slot, 1, gumbelgan_int64(), Int32(other), 0, stallChannel, &send)
+            MPI_Request_free(&send)
+        }
     }
 
     /// Reads every notice that has arrived (so that none piles up).
@@ -151,7 +175,9 @@ public final class MPICommunicator: Communicator {
             var value: Int64 = 0
             let source = gumbelgan_status_source(&status)
             MPI_Recv(&value, 1, gumbelgan_int64(), source, 0, stallChannel, gumbelgan_status_ignore())
+            if value == -1 { finished.insert(Int(source)) }
             reached[Int(source)] = max(reached[Int(source)], value)
+            heard[Int(source)] = ContinuousClock.now
         }
     }
 

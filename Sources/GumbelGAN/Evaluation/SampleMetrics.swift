@@ -53,10 +53,23 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         _ samples: [String], training: Reference, reference: [String],
         isValid: (String) -> Bool
     ) -> SampleMetrics {
+        score(samples, training: training, reference: reference, isValid: isValid, checkpoint: {})
+    }
+
+    /// The same, calling `checkpoint` between its passes and every 10,000 strings of the
+    /// longest one (it may throw: a long evaluation can be given up).
+    static func score(
+        _ samples: [String], training: Reference, reference: [String],
+        isValid: (String) -> Bool, checkpoint: () throws -> Void
+    ) rethrows -> SampleMetrics {
         let n = samples.count
         precondition(n > 0, "SampleMetrics: no samples")
         let valid = samples.filter(isValid)
+        try checkpoint()
         let distinctReference = Set(reference).count
+        try checkpoint()
+        let bigrams = try bigramHistogram(samples, checkpoint: checkpoint)
+        try checkpoint()
         return SampleMetrics(
             count: n,
             validity: Double(valid.count) / Double(n),
@@ -64,7 +77,7 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
             novelty: valid.isEmpty ? 0 : Double(valid.filter { !training.strings.contains($0) }.count) / Double(valid.count),
             coverage: distinctReference == 0 ? 0 : Double(Set(valid).count) / Double(distinctReference),
             lengthJS: jensenShannon(histogram(samples.lazy.map(\.count)), training.lengths),
-            bigramJS: jensenShannon(bigramHistogram(samples), training.bigrams))
+            bigramJS: jensenShannon(bigrams, training.bigrams))
     }
 
     /// Two adjacent symbols of a string bracketed by start and end markers (`\u{2}`,
@@ -76,10 +89,13 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
     }
 
     /// The relative frequencies of the bigrams of `strings`, counted without keeping them.
-    static func bigramHistogram(_ strings: [String]) -> [Bigram: Double] {
+    static func bigramHistogram(_ strings: [String]) -> [Bigram: Double] { bigramHistogram(strings, checkpoint: {}) }
+
+    static func bigramHistogram(_ strings: [String], checkpoint: () throws -> Void) rethrows -> [Bigram: Double] {
         var counts: [Bigram: Double] = [:]
         var total = 0
-        for s in strings {
+        for (i, s) in strings.enumerated() {
+            if i % 10_000 == 0 { try checkpoint() }
             var previous = "\u{2}"
             for c in s {
                 let symbol = String(c)

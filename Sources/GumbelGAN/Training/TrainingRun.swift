@@ -20,6 +20,8 @@ public final class TrainingRun {
     public private(set) var started = Date()
     /// Seconds of ``run()`` spent evaluating (the rest is training, checkpoints included).
     public private(set) var evaluationSeconds = 0.0
+    /// The step whose evaluation a stop request cut short, if any (rank 0).
+    public private(set) var interruptedEvaluation: Int?
 
     /// `stopRequested` is asked after every iteration (a signal handler's flag).
     public init(
@@ -83,7 +85,10 @@ public final class TrainingRun {
             }
             if evaluating && communicator.rank == 0 {
                 let start = Date()
-                record.evaluation = session.evaluate(count: c.evaluationSamples)
+                // A stop asked for meanwhile ends the evaluation; the next iteration's check stops
+                // the run (after the last one, the run ends without that evaluation).
+                record.evaluation = session.evaluate(count: c.evaluationSamples, shouldStop: stopRequested)
+                if record.evaluation == nil { interruptedEvaluation = step }
                 evaluationSeconds += Date().timeIntervalSince(start)
             }
             try self.report(.logged(record))

@@ -235,16 +235,34 @@ public final class TrainingSession {
     /// the run's, so evaluations of one run are comparable) and, for maximum likelihood,
     /// the NLL of the training set and of 1,000 held-out strings.
     public func evaluate(count: Int) -> Evaluation {
-        let samples = sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed))
-        if referenceStrings?.count != count { referenceStrings = dataset.referenceSample(count) }
-        let metrics = SampleMetrics.score(
-            samples, training: trainingReference, reference: referenceStrings!, isValid: dataset.isValid)
+        evaluate(count: count, shouldStop: { false })!
+    }
+
+    /// ``evaluate(count:)``, given up (nil) as soon as `shouldStop` says so: it is asked
+    /// between blocks of samples and of scored strings, so that a signal does not wait for
+    /// a long evaluation to end.
+    public func evaluate(count: Int, shouldStop: () -> Bool) -> Evaluation? {
+        struct Stopped: Error {}
+        do { return try evaluate(count: count) { if shouldStop() { throw Stopped() } } } catch { return nil }
+    }
+
+    private func evaluate(count: Int, checkpoint: () throws -> Void) throws -> Evaluation {
+        var samples: [String] = []
+        samples.reserveCapacity(count)
+        try sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed)) { block in
+            try checkpoint()
+            samples += block
+        }
+        if referenceStrings?.count != count { referenceStrings = try dataset.referenceSample(count, checkpoint: checkpoint) }
+        try checkpoint()
+        let metrics = try SampleMetrics.score(
+            samples, training: trainingReference, reference: referenceStrings!, isValid: dataset.isValid, checkpoint: checkpoint)
         var evaluation = Evaluation(samples: metrics)
         let oracleData = dataset.oracle != nil
         if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 || oracleData {
-            withSamplingWeights {
-                evaluation.trainingNLL = negativeLogLikelihood(Self.evenlySpaced(dataset.strings, count: 10_000))
-                if let held = heldOutStrings { evaluation.heldOutNLL = negativeLogLikelihood(held) }
+            try withSamplingWeights {
+                evaluation.trainingNLL = try negativeLogLikelihood(Self.evenlySpaced(dataset.strings, count: 10_000), checkpoint: checkpoint)
+                if let held = heldOutStrings { evaluation.heldOutNLL = try negativeLogLikelihood(held, checkpoint: checkpoint) }
             }
         }
         if let oracle = dataset.oracle {
@@ -281,11 +299,17 @@ public final class TrainingSession {
     /// Mean negative log-likelihood per symbol (nats, padding positions included) of
     /// `strings` under the generator with teacher forcing, in chunks of up to 500.
     public func negativeLogLikelihood(_ strings: [String]) -> Double {
+        negativeLogLikelihood(strings, checkpoint: {})
+    }
+
+    /// ``negativeLogLikelihood(_:)``, calling `checkpoint` before each chunk (it may throw).
+    func negativeLogLikelihood(_ strings: [String], checkpoint: () throws -> Void) rethrows -> Double {
         let t = dataset.length
         var total = 0.0, start = 0, block = 0
         // One scorer per chunk size (at most two): its workspace is the allocation.
         var scorers: [Int: LikelihoodStep] = [:]
         while start < strings.count {
+            try checkpoint()
             let chunk = strings[start..<min(start + Self.blockRows(500, length: t, vocabulary: generator.vocabularySize), strings.count)]
             let scorer = scorers[chunk.count, default: LikelihoodStep(generator: generator, shards: .whole(realRows: chunk.count), optimizer: nil)]
             scorers[chunk.count] = scorer

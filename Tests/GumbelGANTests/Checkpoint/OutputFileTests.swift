@@ -49,7 +49,7 @@ import Testing
         var status = stat()
         #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
 
-        #expect(throws: FileWriteError.cannotCreate(path: folder, reason: "it is a folder")) { try OutputFile(path: folder) }
+        #expect(throws: FileWriteError.cannotWrite(path: folder, reason: "a folder of that name exists")) { try OutputFile(path: folder) }
     }
 
     /// A device is written into, not replaced, and a failed write is named as such.

@@ -52,6 +52,47 @@ extension ExternalProcesses {
             #expect(resumed.status == 0 && FileManager.default.fileExists(atPath: run + "/model.safetensors"), "\(resumed.err)")
         }
 
+        /// SIGTERM the moment the run folder appears (still starting up), five times: each run
+        /// stops with status 3 and a checkpoint after its first iterations, and resumes.
+        @Test func aStopDuringStartUpIsKept() throws {
+            for attempt in 0..<5 {
+                let run = temporaryFolder() + "/run\(attempt)"
+                let job = try BackgroundRun(trainerPath, long + ["--run-dir", run])
+                #expect(eventually(30) { FileManager.default.fileExists(atPath: run + "/config.json") })
+                kill(job.process.processIdentifier, SIGTERM)
+                #expect(job.wait(seconds: 30) == 3, "attempt \(attempt)")
+                let resumed = try runTrainer(["train", "--resume", run, "--iterations", "60", "--evaluation-samples", "50"])
+                #expect(resumed.status == 0, "attempt \(attempt): \(resumed.err)")
+            }
+        }
+
+        /// A stop during a long evaluation does not wait for it: mid-run, the run stops after
+        /// the next iteration (status 3, a checkpoint); at the end, the model is written and
+        /// the status is 3, naming the evaluation that was cut short.
+        @Test func aStopDuringAnEvaluationEndsItAtOnce() throws {
+            let folder = temporaryFolder()
+            for (name, flags) in [("mid", ["--iterations", "100", "--evaluate-every", "50"]), ("end", ["--iterations", "50"])] {
+                let run = folder + "/" + name
+                let job = try BackgroundRun(trainerPath, ["train", "--evaluation-samples", "5000000", "--run-dir", run] + flags)
+                #expect(eventually(30) { FileManager.default.fileExists(atPath: run + "/config.json") })
+                Thread.sleep(forTimeInterval: 3)  // well into the evaluation of 5 million strings (about 40 s)
+                let signalled = Date()
+                kill(job.process.processIdentifier, SIGTERM)
+                #expect(job.wait(seconds: 30) == 3, "\(name)")
+                #expect(Date().timeIntervalSince(signalled) < 10, "\(name)")
+                let err = job.stderr
+                if name == "mid" {
+                    #expect(err.contains("stopped by a signal after iteration 51"), "\(err)")
+                    let resumed = try runTrainer(["train", "--resume", run, "--evaluation-samples", "50"])
+                    #expect(resumed.status == 0, "\(resumed.err)")
+                } else {
+                    #expect(
+                        err.contains("a signal stopped the final evaluation") && FileManager.default.fileExists(atPath: run + "/model.safetensors"),
+                        "\(err)")
+                }
+            }
+        }
+
         /// A rank killed with SIGKILL under `mpirun -np 2`: the job ends within seconds, the last
         /// checkpoint is intact, and the run resumes from it.
         @Test func killedRankEndsTheJobAndTheRunResumes() throws {
@@ -96,7 +137,10 @@ extension ExternalProcesses {
             kill(pid, SIGKILL)
             #expect(status != nil && status != 0 && Date().timeIntervalSince(stalled) < 20, "status \(String(describing: status))")
             let (other, err) = (1 - stopped, job.stderr)
-            #expect(err.contains("Warning: rank \(other): stall: collective #") && err.contains("rank \(stopped) has not reached it"), "\(err)")
+            #expect(
+                err.contains("Warning: rank \(other): stall: collective #")
+                    && (err.contains("rank \(stopped) has not reached it") || err.contains("rank \(stopped) has stopped answering inside it")),
+                "\(err)")
             #expect(err.contains("Error: rank \(other): stall:") && err.contains("ending the job (--stall-timeout)"), "\(err)")
             let step = try StoredModel.locate(run).step
             let resumed = try runTrainer(["train", "--resume", run, "--iterations", "\(step + 10)", "--evaluation-samples", "50"])
