@@ -53,6 +53,12 @@ struct Bench: ParsableCommand {
         let (h, v, t, b) = (hidden ?? s.h, vocabulary ?? s.v, length ?? s.t, batch ?? s.b)
         let (e, l) = (embedding ?? s.e, layers ?? s.l)
         let (timed, untimed) = (iterations ?? s.timed, warmup ?? s.untimed)
+        var c = TrainingConfiguration(preset: .paperA)
+        (c.hiddenSize, c.discriminatorHiddenSize, c.batchSize, c.generatorBatchSize) = (h, h, b, b)
+        (c.embeddingSize, c.layers, c.discriminatorLayers, c.evaluationSamples) = (e, l, l, 0)
+        try MemoryLimit.require(
+            MemoryEstimate.bytes(c, vocabulary: v, length: t, strings: 0, ranks: mpi.size), limit: MemoryLimit.bytes(gigabytes: nil),
+            "this benchmark", "--vocabulary \(v), --length \(t), --hidden \(h), --batch \(b)")
         let generator = Generator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
         let discriminator = Discriminator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
         generator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 1)

@@ -18,7 +18,14 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         setBLASThreads(1)
-        let session = try StoredModel.locate(model).session()
+        let stored = try StoredModel.locate(model)
+        var c = stored.configuration
+        c.evaluationSamples = samples ?? c.evaluationSamples
+        let length = Int(stored.tensors.metadata["length"] ?? "") ?? 0
+        try MemoryLimit.require(
+            MemoryEstimate.evaluationBytes(count: c.evaluationSamples, length: length) + 200e6, limit: MemoryLimit.bytes(gigabytes: nil),
+            "this evaluation", "--samples \(c.evaluationSamples) of length \(length)")
+        let session = try stored.session(configuration: c)
         if case .file = session.configuration.data {
             printError(
                 "note: for a user's file validity means no padding inside; for molecules, launch/moses-eval \(model) scores RDKit validity and MOSES's metrics"
@@ -26,7 +33,7 @@ struct Evaluate: ParsableCommand {
         }
         try writeStandardOutput(
             MetricsText.line(
-                session.evaluate(count: samples ?? session.configuration.evaluationSamples),
+                session.evaluate(count: c.evaluationSamples),
                 step: session.completedIterations) + "\n")
     }
 }

@@ -70,10 +70,7 @@ struct Train: ParsableCommand {
                 throw UserError(
                     "--iterations: \(stored.path) has done \(stored.step) iterations, more than this run's \(c.totalIterations); raise --iterations")
             }
-            var address = rlimit()
-            let limited = getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &address) == 0 && address.rlim_cur != rlim_t.max
-            let addressLimit = limited ? Double(address.rlim_cur) : .infinity
-            let limit = memoryLimit.map { $0 * 1e9 } ?? min(Double(ProcessInfo.processInfo.physicalMemory), addressLimit)
+            let limit = MemoryLimit.bytes(gigabytes: memoryLimit)
             // Built-in data has its sizes before it is drawn; a file's are known once it is read.
             switch c.data {
             case .grammar(let g, let size):
@@ -141,13 +138,11 @@ struct Train: ParsableCommand {
 
     /// Refuses a configuration estimated (``MemoryEstimate``) to need more than `limit` bytes.
     func checkMemory(_ c: TrainingConfiguration, vocabulary: Int, length: Int, strings: Int, ranks: Int, limit: Double) throws {
-        let bytes = MemoryEstimate.bytes(c, vocabulary: vocabulary, length: length, strings: strings, ranks: ranks)
-        guard bytes > limit else { return }
-        throw UserError(
-            String(
-                format:
-                    "this run needs about %.1f GB (%d symbols, length %d; --hidden %d, --batch %d, --generator-batch %d), more than the limit of %.1f GB; lower them or set --memory-limit",
-                bytes / 1e9, vocabulary, length, c.hiddenSize, c.batchSize, c.generatorBatchSize, limit / 1e9))
+        try MemoryLimit.require(
+            MemoryEstimate.bytes(c, vocabulary: vocabulary, length: length, strings: strings, ranks: ranks), limit: limit,
+            "this run",
+            "\(vocabulary) symbols, length \(length); --hidden \(c.hiddenSize), --batch \(c.batchSize), --generator-batch \(c.generatorBatchSize), --evaluation-samples \(c.evaluationSamples)"
+        )
     }
 
     /// Rank 0's run folder: a resumed run's own (its metrics after the checkpoint dropped), or

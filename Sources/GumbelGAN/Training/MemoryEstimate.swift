@@ -33,6 +33,12 @@ public enum MemoryEstimate {
         if c.pretraining > 0 { words += 5 * t * real * v + activations(input: gInput, hidden: h, layers: c.generatorLayers, rows: real) }
         words += parameters * (4 + (c.generatorAverage > 0 ? 1 : 0) + (c.pretraining > 0 ? 2 : 0))
         words += Double(strings) * t
-        return 4 * words + 100e6
+        return 4 * words + evaluationBytes(count: c.evaluationSamples, length: length) + 100e6
+    }
+
+    /// Bytes an evaluation of `count` generated strings of up to `length` symbols holds: the
+    /// strings, as many reference strings, and the sets and histograms built from them.
+    public static func evaluationBytes(count: Int, length: Int) -> Double {
+        Double(count) * (96 + 12 * Double(length))
     }
 }

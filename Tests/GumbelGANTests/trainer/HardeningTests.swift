@@ -148,6 +148,17 @@ extension ExternalProcesses {
                     r.status == 1 && r.err.hasPrefix("Error: this run needs about") && r.err.split(separator: "\n").count == 1, "\(flags): \(r.err)")
                 #expect(!FileManager.default.fileExists(atPath: folder + "/run"))
             }
+            // The same check guards every subcommand that allocates by a size.
+            let r = try runTrainer(["train", "--iterations", "5", "--run-dir", folder + "/small"])
+            #expect(r.status == 0, "\(r.err)")
+            for (command, prefix) in [
+                ("bench --hidden 100000", "Error: this benchmark needs about"), ("bench --length 100000000", "Error: this benchmark needs about"),
+                ("evaluate --run '\(folder)/small' --samples 1000000000", "Error: this evaluation needs about"),
+                ("train --evaluation-samples 1000000000 --run-dir '\(folder)/run'", "Error: this run needs about"),
+            ] {
+                let r = try runProgram("/bin/sh", ["-c", "ulimit -v 4000000; exec '\(trainerPath)' \(command)"])
+                #expect(r.status == 1 && r.err.hasPrefix(prefix) && r.err.split(separator: "\n").count == 1, "\(command): \(r.err)")
+            }
         }
     }
 }
