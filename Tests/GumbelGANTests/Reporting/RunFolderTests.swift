@@ -93,6 +93,11 @@ import Testing
         try ModelFile.write(session, to: model)
         var file = try SafeTensors.read(model)
         file.metadata["configuration"] = file.metadata["configuration"]!.replacingOccurrences(of: "\"pack\":8", with: "\"pack\":0")
+        #expect(throws: SafeTensorsError.badHeader(path: model, detail: "its checksum does not match its contents; the file is damaged")) {
+            try ModelFile.configuration(of: file, path: model)
+        }
+        // Written so by a program (its checksum matches), the setting is still validated.
+        file.metadata["checksum"] = ModelFile.checksum(file)
         #expect(throws: SafeTensorsError.badHeader(path: model, detail: "its stored configuration is damaged: pack must be at least 1 (got 0)")) {
             try ModelFile.configuration(of: file, path: model)
         }
