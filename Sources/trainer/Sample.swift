@@ -22,11 +22,16 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
+        // A stop ends the output cleanly: a file being written is dropped, not left half-made.
+        let stop = StopSignal()
         setBLASThreads(1)
         let session = try StoredModel.locate(model).session()
         // Written a block at a time: a count is limited by time, not memory.
         let file = try output.map { try OutputFile(path: $0) }
         try session.sample(count: count, seed: seed) { strings in
+            if let signal = stop.signal {
+                throw UserError("stopped by signal \(signal); \(output.map { "\($0) was left as it was" } ?? "the output is incomplete")")
+            }
             let text = strings.map { $0 + "\n" }.joined()
             if let file { try file.write(Data(text.utf8)) } else { try writeStandardOutput(text) }
         }

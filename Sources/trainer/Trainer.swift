@@ -26,10 +26,14 @@ struct Trainer: ParsableCommand {
     }
 
     /// The message and exit status of an error: a library or tool error is one line
-    /// prefixed `Error:`; ArgumentParser's own (bad flags, `--help`) are its messages.
+    /// prefixed `Error:`; so is a bad flag (ArgumentParser's message without its usage
+    /// block, which `--help` shows); `--help` itself is ArgumentParser's text.
     static func report(_ error: Error) -> (message: String, status: Int32) {
         if let e = error as? UserFacingError { return ("Error: \(e)", 1) }
-        return (fullMessage(for: error), exitCode(for: error).rawValue)
+        let status = exitCode(for: error).rawValue
+        guard status != 0 else { return (fullMessage(for: error), status) }
+        let message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ((message.hasPrefix("Error:") ? message : "Error: " + message) + " (see --help)", status)
     }
 }
 

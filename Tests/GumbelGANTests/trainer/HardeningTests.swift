@@ -93,6 +93,13 @@ extension ExternalProcesses {
                     "ulimit -v 2000000; '\(trainerPath)' sample --run '\(folder)/r' --count 100000000 | head -c 100000 > /dev/null; echo ${PIPESTATUS[0]}",
                 ])
             #expect(piped.out == "1\n" && piped.err.contains("standard output: Broken pipe"), "\(piped.out) \(piped.err)")
+            // Stopped while writing a file: the file is not made, and no temporary file is left.
+            let stopped = try BackgroundRun(trainerPath, ["sample", "--run", folder + "/r", "--count", "100000000", "--output", folder + "/big.txt"])
+            Thread.sleep(forTimeInterval: 1.5)
+            kill(stopped.process.processIdentifier, SIGTERM)
+            #expect(stopped.wait(seconds: 30) == 1)
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains("big.txt") }
+            #expect(left.isEmpty, "\(left)")
             if FileManager.default.fileExists(atPath: "/dev/full") {
                 let full = try runProgram(
                     "/bin/sh", ["-c", "'\(trainerPath)' train --run-dir '\(folder)/f' \(quick.joined(separator: " ")) > /dev/full"])
