@@ -49,3 +49,14 @@ public func writeAtomically(_ bytes: Data, to path: String) throws {
     try file.write(bytes)
     try file.commit()
 }
+
+/// Appends `bytes` to the file at `path` (made if missing) in one `O_APPEND` write loop: a
+/// log's records go on whole, one after another.
+public func appendWhole(_ bytes: Data, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileWriteError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    if let failure = writeAll(bytes, to: fd) {
+        throw FileWriteError.cannotAppend(path: path, reason: String(cString: strerror(failure)))
+    }
+}

@@ -126,13 +126,7 @@ public final class RunFolder {
 
     /// Appends one JSON line to `metrics.jsonl`.
     public func append(_ record: MetricsRecord) throws {
-        let line = try Self.encoder.encode(record) + Data("\n".utf8)
-        let fd = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw FileWriteError.cannotCreate(path: metricsPath, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        if let failure = writeAll(line, to: fd) {
-            throw FileWriteError.cannotAppend(path: metricsPath, reason: String(cString: strerror(failure)))
-        }
+        try appendWhole(try Self.encoder.encode(record) + Data("\n".utf8), to: metricsPath)
     }
 
     /// The records of `metrics.jsonl`, in order.

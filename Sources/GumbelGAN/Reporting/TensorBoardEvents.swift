@@ -56,14 +56,7 @@ public final class TensorBoardEvents {
         return length + Protobuf.littleEndian(maskedCRC(length)) + data + Protobuf.littleEndian(maskedCRC(data))
     }
 
-    private func append(_ event: [UInt8]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileWriteError.cannotCreate(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        if let failure = writeAll(Data(Self.record(event)), to: fd) {
-            throw FileWriteError.cannotAppend(path: path, reason: String(cString: strerror(failure)))
-        }
-    }
+    private func append(_ event: [UInt8]) throws { try appendWhole(Data(Self.record(event)), to: path) }
 }
 
 /// The few protobuf encodings an event needs: each function returns one field (key and value).
