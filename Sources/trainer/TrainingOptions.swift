@@ -27,7 +27,10 @@ struct TrainingOptions: ParsableArguments {
 
     @Option(help: "Generator initial state: noise, noise-h0-learned-c0, zero.") var initialState: GeneratorInitialState?
     @Option(help: "Training objective: adversarial, mle.") var objective: Objective?
-    @Option(help: "What the generator feeds back and shows the discriminator: gumbel-softmax, straight-through.") var estimator: Estimator?
+    @Option(
+        help:
+            "What the generator feeds back and shows the discriminator: gumbel-softmax, straight-through, hard-feedback (RelGAN's: D sees the relaxed sample, the draw is fed back)."
+    ) var estimator: Estimator?
     @Option(help: "How real examples are shown: smoothed (paper), one-hot.") var realEncoding: RealEncoding?
     @Option(parsing: .unconditional, help: "Probability on the true symbol of a smoothed real example (preset: 0.9).") var truthProbability: Float?
     @Option(parsing: .unconditional, help: "Adam learning rate (preset: 0.001; tuned: 0.0005 for the generator).") var learningRate: Float?

@@ -5,4 +5,11 @@ public enum Estimator: String, Sendable, Codable, CaseIterable {
     /// The exact draw `one_hot(argmax(ℓ + g))` forward, the Gumbel-softmax gradient backward
     /// (Jang, Gu & Poole 2016, §2.2).
     case straightThrough = "straight-through"
+    /// RelGAN's (Nie et al. 2019): the discriminator sees the Gumbel-softmax sample, the
+    /// generator feeds back its exact draw `one_hot(argmax(ℓ + g))`, and no gradient flows
+    /// through that feedback (only through each step's sample and the recurrent state).
+    case hardFeedback = "hard-feedback"
+
+    /// Whether the generator feeds back its exact draws rather than the relaxed samples.
+    public var feedsBackDraws: Bool { self != .gumbelSoftmax }
 }

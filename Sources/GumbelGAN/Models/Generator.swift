@@ -7,6 +7,8 @@
 ///
 /// with `S(ℓ) = softmax((ℓ + g_t)/τ)` (Gumbel-softmax) or its straight-through version.
 /// Each step's symbol is `argmax(ℓ + g_t)`, an exact categorical draw (the paper's eq. 3).
+/// Under ``Estimator/hardFeedback`` (RelGAN's) the discriminator sees `y_t`, but the next step
+/// reads the draw `one_hot(argmax(ℓ + g_t))`, a constant of the backward pass.
 /// Trained by maximum likelihood instead, the inputs are the data's one-hot symbols
 /// (teacher forcing) and the logits are scored against the next symbol.
 ///
@@ -93,10 +95,12 @@ public final class Generator {
         public let gumbel: Tensor
         /// `[T, rows, V]`: the logits `W_out h_t + b_out`.
         public let logits: Tensor
-        /// `[T, rows, V]`: the samples `y_t`, fed back and handed to the discriminator.
+        /// `[T, rows, V]`: the samples `y_t` handed to the discriminator (and fed back, but
+        /// under ``Estimator/hardFeedback``).
         public let samples: Tensor
-        /// `[T, rows, V]`: the Gumbel-softmax samples behind straight-through one-hots.
-        public let softSamples: Tensor
+        /// `[T, rows, V]`: the Gumbel-softmax samples behind straight-through one-hots, or
+        /// the one-hot draws fed back under ``Estimator/hardFeedback``.
+        public let companionSamples: Tensor
         /// `[rows · T]`: each step's symbol `argmax(ℓ_t + g_t)`, row by row.
         public let symbols: UnsafeMutableBufferPointer<Int32>
         /// `[T, rows, V]`: `∂L/∂logits`, written by the backward pass (or, for maximum
@@ -124,7 +128,7 @@ public final class Generator {
             gumbel = Tensor(zeros: [t, rows, v])
             logits = Tensor(zeros: [t, rows, v])
             samples = Tensor(zeros: [t, rows, v])
-            softSamples = Tensor(zeros: [t, rows, v])
+            companionSamples = Tensor(zeros: [t, rows, v])
             logitGradients = Tensor(zeros: [t, rows, v])
             fedInputs = samples
             (embedded, embeddedGradients) = e > 0 ? (Tensor(zeros: [t - 1, rows, e]), Tensor(zeros: [t - 1, rows, e])) : (nil, nil)
@@ -232,15 +236,18 @@ public final class Generator {
     /// the noise already in the workspace.
     public func forward(_ ws: Workspace, temperature tau: Float, estimator: Estimator = .gumbelSoftmax) {
         setLearnedCells(ws)
-        ws.fedInputs = ws.samples
-        let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
+        let soft = estimator == .straightThrough ? ws.companionSamples : ws.samples
+        let fed = estimator == .hardFeedback ? ws.companionSamples : ws.samples
+        ws.fedInputs = fed
         for t in 0..<length {
-            if t > 0 { step(t, input: ws.samples[t - 1], ws) }
+            if t > 0 { step(t, input: fed[t - 1], ws) }
             output.forward(ws.top.hidden(t), .transposed, into: ws.logits[t])
             GumbelSoftmax.forward(
                 logits: ws.logits[t], gumbel: ws.gumbel[t], temperature: tau, into: soft[t],
                 symbols: ws.symbols.baseAddress! + t, symbolStride: length)
-            if estimator == .straightThrough { oneHot(ws, step: t, into: ws.samples[t]) }
+            if estimator.feedsBackDraws && (estimator == .straightThrough || t < length - 1) {
+                oneHot(ws, step: t, into: fed[t])
+            }
         }
     }
 
@@ -257,11 +264,12 @@ public final class Generator {
         estimator: Estimator = .gumbelSoftmax, entropyWeight: Float = 0
     ) {
         precondition(dy.shape == ws.samples.shape, "Generator.backward: gradient \(dy.shape), samples \(ws.samples.shape)")
-        let soft = estimator == .straightThrough ? ws.softSamples : ws.samples
-        backwardThroughSteps(ws) { t in
+        let soft = estimator == .straightThrough ? ws.companionSamples : ws.samples
+        let throughFeedback = estimator != .hardFeedback
+        backwardThroughSteps(ws, throughFeedback: throughFeedback) { t in
             let dLogits = ws.logitGradients[t]
             dLogits.copy(from: dy[t])
-            if t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
+            if throughFeedback && t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
             GumbelSoftmax.backward(outputGradient: dLogits, output: soft[t], temperature: tau, into: dLogits)
             if entropyWeight > 0 {
                 _ = CategoricalEntropy.addNegativeEntropyGradient(
@@ -288,7 +296,7 @@ public final class Generator {
     /// Backward of ``forward(_:teacherInputs:)`` from the logit gradients already in
     /// `ws.logitGradients` (the workspace keeps the inputs it read).
     public func backwardTeacherForced(_ ws: Workspace) {
-        backwardThroughSteps(ws) { _ in }
+        backwardThroughSteps(ws, throughFeedback: false) { _ in }
     }
 
     // MARK: Shared
@@ -298,7 +306,9 @@ public final class Generator {
     /// the gradient flows into the top layer's `h_t` and back through the LSTM step that made
     /// it, layer by layer down the stack (through the dropout masks), into the input (and the
     /// embedding). Weight gradients are accumulated once at the end, over all steps.
-    private func backwardThroughSteps(_ ws: Workspace, _ logitGradient: (Int) -> Void) {
+    /// `throughFeedback: false` leaves out the gradient into the fed inputs (teacher forcing
+    /// and hard feedback feed constants), which the next step would otherwise read.
+    private func backwardThroughSteps(_ ws: Workspace, throughFeedback: Bool, _ logitGradient: (Int) -> Void) {
         for a in ws.layers {
             a.hiddenGradient.zero()
             a.cellGradient.zero()
@@ -323,8 +333,8 @@ public final class Generator {
             }
             if let embedding, let dEmbedded = ws.embeddedGradients {
                 layers[0].inputGradient(step: t - 1, ws.layers[0], into: dEmbedded[t - 1])
-                embedding.inputGradient(dEmbedded[t - 1], into: ws.feedbackGradient)
-            } else {
+                if throughFeedback { embedding.inputGradient(dEmbedded[t - 1], into: ws.feedbackGradient) }
+            } else if throughFeedback {
                 layers[0].inputGradient(step: t - 1, ws.layers[0], into: ws.feedbackGradient)
             }
         }

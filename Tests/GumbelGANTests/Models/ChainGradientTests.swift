@@ -84,8 +84,8 @@ struct GANFixture {
 
     /// `−mean a_fake`; with `backward`, its gradient with respect to the generator's
     /// parameters and noise, through the discriminator.
-    func generatorLoss(backward: Bool) -> Double {
-        generator.forward(g, temperature: temperature)
+    func generatorLoss(backward: Bool, estimator: Estimator = .gumbelSoftmax) -> Double {
+        generator.forward(g, temperature: temperature, estimator: estimator)
         discriminator.forward(g.samples, dFake)
         let total = LogitLoss.generator.evaluate(
             logits: UnsafeBufferPointer(dFake.logits.values), scale: scale,
@@ -93,7 +93,7 @@ struct GANFixture {
         if backward {
             generator.parameters.zeroGradients()
             discriminator.backward(dFake, [.parameters, .inputs])
-            generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature)
+            generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature, estimator: estimator)
         }
         return total * Double(scale)
     }
@@ -236,6 +236,45 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         #expect(error > 1e-2, "a generator run without its masks matched the masked reference: \(error)")
     }
 
+    /// RelGAN's hard feedback: the discriminator sees the Gumbel-softmax samples, the next
+    /// step reads the exact draw, and the gradient (every parameter, the noise) is the
+    /// reference's with the draws held constant; plain and stacked, embedded networks.
+    @Test(arguments: [1, 2])
+    func hardFeedbackGradients(layers: Int) {
+        let f = GANFixture(initialState: .noise, layers: layers, embedding: layers > 1 ? 3 : 0, dropout: layers > 1 ? 0.3 : 0)
+        var reference = ReferenceGAN(f)
+        reference.hardFeedback = true
+        let loss = f.generatorLoss(backward: true, estimator: .hardFeedback)
+        #expect(abs(loss - reference.generatorLoss()) < 1e-5)
+        // The samples are soft, and feeding back draws changes them.
+        #expect((0..<f.vocabulary).contains { f.g.samples[1][0, $0] > 0.01 && f.g.samples[1][0, $0] < 0.99 })
+        var soft = reference
+        soft.hardFeedback = false
+        let change = zip(soft.generate(row: 0).joined(), reference.generate(row: 0).joined()).map { abs($0 - $1) }.max()!
+        #expect(change > 1e-4, "hard and soft feedback give the same samples: \(change)")
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
+            expectMatchesReference("hard feedback \(layers) G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
+        expectMatchesReference("hard feedback \(layers) G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+    }
+
+    /// A hard-feedback backward that also sends gradient through the fed-back draws (as the
+    /// Gumbel-softmax backward does) fails the check.
+    @Test func hardFeedbackWithAFeedbackGradientFails() {
+        let f = GANFixture(initialState: .noise)
+        var reference = ReferenceGAN(f)
+        reference.hardFeedback = true
+        _ = f.generatorLoss(backward: false, estimator: .hardFeedback)
+        f.generator.parameters.zeroGradients()
+        f.discriminator.backward(f.dFake, .inputs)
+        f.generator.backward(f.g, sampleGradients: f.dFake.inputGradients, temperature: f.temperature, estimator: .gumbelSoftmax)
+        let numeric = reference.numericGradient(\.generator["lstm.weight_ih"]!) { $0.generatorLoss() }
+        let error = GradientCheck.relativeError(f.generator.parameters.gradient("lstm.weight_ih").array, numeric)
+        #expect(error > 100 * GradientCheck.referenceTolerance, "error \(error)")
+    }
+
     /// A generator backward that ignores the path through its fed-back samples (treating
     /// each y_t as a constant input of the next step, a common bug) fails the check.
     @Test func backwardWithoutTheFeedbackPathFails() {
@@ -298,7 +337,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
                 let best = scores.indices.max { scores[$0] < scores[$1] }!
                 #expect(Int(f.g.symbols[r * f.length + t]) == best)
                 #expect((0..<f.vocabulary).map { f.g.samples[t][r, $0] } == (0..<f.vocabulary).map { $0 == best ? 1 : 0 })
-                let soft = (0..<f.vocabulary).map { f.g.softSamples[t][r, $0] }
+                let soft = (0..<f.vocabulary).map { f.g.companionSamples[t][r, $0] }
                 #expect(abs(soft.reduce(0, +) - 1) < 1e-5 && soft.indices.max { soft[$0] < soft[$1] } == best)
             }
         }
@@ -313,7 +352,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         f.generator.backward(f.g, sampleGradients: dy, temperature: f.temperature, estimator: .straightThrough)
         let expected = Tensor(zeros: [f.rows, f.vocabulary])
         GumbelSoftmax.backward(
-            outputGradient: dy[f.length - 1], output: f.g.softSamples[f.length - 1],
+            outputGradient: dy[f.length - 1], output: f.g.companionSamples[f.length - 1],
             temperature: f.temperature, into: expected.matrix)
         #expect(Array(f.g.logitGradients[f.length - 1].values) == expected.array)
     }

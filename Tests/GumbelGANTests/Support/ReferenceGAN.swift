@@ -22,6 +22,8 @@ struct ReferenceGAN {
     let vocabulary: Int, length: Int, generatorHidden: Int, discriminatorHidden: Int
     let generatorSuffixes: [String], discriminatorSuffixes: [String]
     let temperature: Double
+    /// RelGAN's generator: the next step reads the exact draw `one_hot(argmax(ℓ + g))`.
+    var hardFeedback = false
 
     /// A copy of the fixture's models, noise, masks and data in Float64.
     init(_ f: GANFixture) {
@@ -112,18 +114,19 @@ struct ReferenceGAN {
     /// The generated soft one-hot sequence of example `row`: `[t][v]`.
     func generate(row: Int) -> [[Double]] {
         var states = initialStates(row: row)
-        var ys: [[Double]] = []
+        var ys: [[Double]] = [], draws: [[Double]] = []
         for t in 0..<length {
             if t > 0 {
                 Self.stackStep(
-                    Self.embed(ys[t - 1], generator), &states, generator, suffixes: generatorSuffixes,
-                    masks: generatorMasks.map { $0[row][t - 1] })
+                    Self.embed(hardFeedback ? draws[t - 1] : ys[t - 1], generator), &states, generator,
+                    suffixes: generatorSuffixes, masks: generatorMasks.map { $0[row][t - 1] })
             }
             let z = zip(Self.linear(states.last!.h, generator), gumbel[t][row]).map { ($0 + $1) / temperature }
             let top = z.max()!
             let e = z.map { exp($0 - top) }
             let sum = e.reduce(0, +)
             ys.append(e.map { $0 / sum })
+            draws.append(z.map { $0 == top ? 1 : 0 })
         }
         return ys
     }
