@@ -27,7 +27,7 @@ struct RankJob: @unchecked Sendable {
         var progress: ProgressReporter?
         if communicator.rank == 0, let folder {
             progress = ProgressReporter(total: c.totalIterations, first: session.completedIterations, ranks: communicator.size)
-            let events = try TensorBoardEvents(folder: folder.path)
+            let events = try TensorBoardEvents(folder: folder.path, resumingAfter: stored?.step)
             observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep, events: events)]
         }
         let run = TrainingRun(session: session, schedule: schedule, observers: observers, stopRequested: { stop.signal != nil })

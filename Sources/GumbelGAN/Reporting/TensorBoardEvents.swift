@@ -11,19 +11,26 @@ import Foundation
 /// masked CRC-32C of the length, the bytes, and their masked CRC-32C, where
 /// `masked(c) = ((c >> 15) | (c << 17)) + 0xa282ead8`. Each record is a protobuf `Event`:
 /// `wall_time` (1, double), `step` (2, int64), `file_version` (3, string; the first record,
-/// "brain.Event:2") or `summary` (5): repeated `Value` (1) of `tag` (1) and `simple_value`
+/// "brain.Event:2"), `session_log` (7) or `summary` (5): repeated `Value` (1) of `tag` (1) and `simple_value`
 /// (2, float), or, for text, `metadata` (9: `plugin_data` (1): `plugin_name` (1) "text") and
 /// `tensor` (8: `dtype` (1) 7 = string, `tensor_shape` (2) empty = scalar, `string_val` (8)).
 public final class TensorBoardEvents {
     public let path: String
 
     /// Starts a new event file in `folder` (a resumed run adds a file; TensorBoard reads all).
-    public init(folder: String, now: Date = Date()) throws {
+    /// A run resumed from the checkpoint of iteration `resumingAfter` first writes a
+    /// `SessionLog` START (7: `status` (1) = 1) at step `resumingAfter + 1`, on which
+    /// TensorBoard drops what earlier files logged from that step on: the steps between the
+    /// checkpoint and the stop, which the resumed run logs again.
+    public init(folder: String, resumingAfter: Int? = nil, now: Date = Date()) throws {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         path = folder + "/events.out.tfevents.\(Int(now.timeIntervalSince1970)).\(name.isEmpty ? "localhost" : name)"
         try append(Self.event(wallTime: now.timeIntervalSince1970, step: 0, body: Protobuf.string(3, "brain.Event:2")))
+        if let resumingAfter {
+            try append(Self.event(wallTime: now.timeIntervalSince1970, step: resumingAfter + 1, body: Protobuf.message(7, Protobuf.varint(1, 1))))
+        }
     }
 
     /// Scalars at `step`, one value each (tags such as `loss/discriminator`).

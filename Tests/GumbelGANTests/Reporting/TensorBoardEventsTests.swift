@@ -107,6 +107,18 @@ enum EventFileReader {
         #expect(throws: EventFileReader.Failure.self) { try EventFileReader.events(events.path) }
     }
 
+    /// A resumed run's file starts with a SessionLog START one step past its checkpoint, so
+    /// that TensorBoard drops what the stopped run logged after the checkpoint.
+    @Test func resumedFileStartsASession() throws {
+        let folder = temporaryFolder()
+        let fresh = try EventFileReader.events(TensorBoardEvents(folder: folder, now: Date(timeIntervalSince1970: 1_000)).path)
+        #expect(fresh.count == 1)
+        let read = try EventFileReader.events(TensorBoardEvents(folder: folder, resumingAfter: 120, now: Date(timeIntervalSince1970: 2_000)).path)
+        #expect(read.count == 2)
+        if case .varint(let step) = read[1][2]?.first { #expect(step == 121) } else { Issue.record("no step") }
+        if case .varint(let status) = read[1][7]?.first?.message[1]?.first { #expect(status == 1) } else { Issue.record("no START") }
+    }
+
     /// The tags a training record becomes.
     @Test func recordsBecomeTaggedScalars() {
         var r = MetricsRecord(step: 10, tau: 2, seconds: 1)
