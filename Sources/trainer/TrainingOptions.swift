@@ -54,6 +54,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "LSTM layers of the generator (default: 1).") var layers: Int?
     @Option(parsing: .unconditional, help: "LSTM layers of the discriminator (default: 1).") var discriminatorLayers: Int?
     @Option(parsing: .unconditional, help: "Dropout between stacked LSTM layers, in training (default: 0).") var dropout: Float?
+    @Option(parsing: .unconditional, help: "Discriminator updates per adversarial iteration, each on new batches (default: 1).")
+    var discriminatorSteps: Int?
     @Option(parsing: .unconditional, help: "Iterations of maximum-likelihood pre-training of the generator before the adversarial ones (default: 0).")
     var pretrainIterations: Int?
     @Option(parsing: .unconditional, help: "The pre-training's Adam learning rate (default: 0.001, beta1 0.9).") var pretrainLearningRate: Float?
@@ -120,6 +122,7 @@ struct TrainingOptions: ParsableArguments {
         if let v = embedding { c.embeddingSize = v }
         if let v = layers { c.layers = v }
         if let v = discriminatorLayers { c.discriminatorLayers = v }
+        if let v = discriminatorSteps { c.discriminatorSteps = v }
         if let v = dropout { c.dropout = v }
         if let v = pretrainIterations { c.pretrainIterations = v }
         if let v = pretrainLearningRate { c.pretrainLearningRate = v }

@@ -1,5 +1,5 @@
 /// One iteration of Algorithm 1 on one rank: a discriminator step then a generator step,
-/// each with Adam.
+/// each with Adam (optionally more discriminator steps first, ``discriminatorStep(step:substep:realSymbols:temperature:inputTemperature:learningRateScale:random:)``).
 ///
 ///     D: minimise  mean_real softplus(−a) + mean_fake softplus(a)       (fakes held fixed)
 ///     G: minimise  −mean_fake a                                         (with the updated D)
@@ -93,6 +93,11 @@ public final class AdversarialStep {
                 settings: discriminatorAdam ?? adam, communicator: communicator))
     }
 
+    /// Sub-steps of an iteration (its discriminator updates) are addressed by row: sub-step
+    /// `d` draws at rows `d · 2²⁴ + r`, so sub-step 0 draws what a one-step iteration draws.
+    public static let maximumSubsteps = 255
+    public static func rowOffset(substep d: Int) -> Int { d << 24 }
+
     /// Runs iteration `step` on this rank's real examples `realSymbols` (`shards.real.count × T`
     /// indices), drawing all noise from `random`, and updates both networks. `tau` is the
     /// generator's temperature, `inputTau` the real inputs'; `learningRateScale` scales both
@@ -102,17 +107,57 @@ public final class AdversarialStep {
         step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
         learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom
     ) -> StepLosses {
+        let (realLoss, fakeLoss, realProbability, fakeProbability) = discriminatorStep(
+            step: step, substep: 0, realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
+            learningRateScale: learningRateScale, random: random)
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
+        let (realLogits, fakeLogits) = (UnsafeBufferPointer(realWorkspace.logits.values), UnsafeBufferPointer(fakeWorkspace.logits.values))
+
+        // Generator step, through the updated discriminator.
+        g.parameters.zeroGradients()
+        let generatorLoss: Double
+        switch loss {
+        case .standard:
+            d.forward(packedFake, fakeWorkspace)
+            generatorLoss = LogitLoss.generator.evaluate(
+                logits: fakeLogits, scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+        case .rsgan:
+            d.forward(packedReal, realWorkspace)
+            d.forward(packedFake, fakeWorkspace)
+            generatorLoss = RelativisticLoss.evaluate(
+                fakeLogits, realLogits, scale: 1 / Float(fakePacks),
+                gradientsA: fakeWorkspace.logitGradients.values, gradientsB: nil)
+        }
+        d.backward(fakeWorkspace, .inputs)
+        g.backward(
+            gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
+            entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
+        generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
+
+        return StepLosses(
+            sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
+            realPacks: realPacks, fakePacks: fakePacks)
+    }
+
+    /// A discriminator update (sub-step `substep` of iteration `step`): draws the noise of the
+    /// sub-step's rows, encodes `realSymbols` (drawn for the sub-step), generates, and updates D
+    /// on the real and generated examples. Returns this rank's real and generated loss sums
+    /// and sums of `σ(a)`.
+    public func discriminatorStep(
+        step: Int, substep: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float,
+        inputTemperature inputTau: Float, learningRateScale: Float = 1, random: CounterRandom
+    ) -> (real: Double, fake: Double, realProbability: Double, fakeProbability: Double) {
+        let (g, d, gws) = (generator, discriminator, generatorWorkspace)
+        let offset = Self.rowOffset(substep: substep)
         encoder.encode(
             realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
-            firstRow: shards.real.lowerBound)
-        g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound)
-        g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound)
-        d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack, role: 1)
-        d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack, role: 2)
+            firstRow: shards.real.lowerBound + offset)
+        g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
+        g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
+        d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
+        d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
         g.forward(gws, temperature: tau, estimator: estimator)
 
-        // Discriminator step.
         d.parameters.zeroGradients()
         let (realLogits, fakeLogits) = (UnsafeBufferPointer(realWorkspace.logits.values), UnsafeBufferPointer(fakeWorkspace.logits.values))
         var realLoss = 0.0, fakeLoss = 0.0
@@ -142,31 +187,7 @@ public final class AdversarialStep {
         let realProbability = sigmoidSum(realWorkspace.logits)
         let fakeProbability = sigmoidSum(fakeWorkspace.logits)
         discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
-
-        // Generator step, through the updated discriminator.
-        g.parameters.zeroGradients()
-        let generatorLoss: Double
-        switch loss {
-        case .standard:
-            d.forward(packedFake, fakeWorkspace)
-            generatorLoss = LogitLoss.generator.evaluate(
-                logits: fakeLogits, scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
-        case .rsgan:
-            d.forward(packedReal, realWorkspace)
-            d.forward(packedFake, fakeWorkspace)
-            generatorLoss = RelativisticLoss.evaluate(
-                fakeLogits, realLogits, scale: 1 / Float(fakePacks),
-                gradientsA: fakeWorkspace.logitGradients.values, gradientsB: nil)
-        }
-        d.backward(fakeWorkspace, .inputs)
-        g.backward(
-            gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
-            entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
-        generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
-
-        return StepLosses(
-            sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
-            realPacks: realPacks, fakePacks: fakePacks)
+        return (realLoss, fakeLoss, realProbability, fakeProbability)
     }
 
     private func sigmoidSum(_ logits: Matrix) -> Double {

@@ -62,6 +62,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorLayers: Int?
     /// Dropout between stacked LSTM layers, in training (default 0).
     public var dropout: Float?
+    /// Discriminator updates per adversarial iteration (default 1; RelGAN's recipe uses 5),
+    /// each on its own real batch and generated samples; the last is followed by the
+    /// generator's update.
+    public var discriminatorSteps: Int?
     /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
     /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
     public var dataDigest: String?
@@ -71,6 +75,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var generatorLayers: Int { layers ?? 1 }
     public var discriminatorLayerCount: Int { discriminatorLayers ?? 1 }
     public var dropoutProbability: Float { dropout ?? 0 }
+    public var discriminatorStepCount: Int { discriminatorSteps ?? 1 }
 
     /// Pre-training iterations (0 when none).
     public var pretraining: Int { pretrainIterations ?? 0 }

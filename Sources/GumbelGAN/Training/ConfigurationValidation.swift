@@ -72,6 +72,9 @@ extension TrainingConfiguration {
         }
         try require(dropoutProbability >= 0 && dropoutProbability < 1, ["dropout"], "%0 must lie in [0, 1) (got \(dropoutProbability))")
         try require(
+            discriminatorStepCount >= 1 && discriminatorStepCount <= AdversarialStep.maximumSubsteps, ["discriminatorSteps"],
+            "%0 must lie in [1, \(AdversarialStep.maximumSubsteps)] (got \(discriminatorStepCount))")
+        try require(
             dropoutProbability == 0 || max(generatorLayers, objective == .adversarial ? discriminatorLayerCount : 1) > 1,
             ["dropout", "layers", "discriminatorLayers"], "%0 acts between stacked layers: set %1 or %2 above 1, or leave %0 at 0")
         try require(pretraining >= 0, ["pretrainIterations"], "%0 must be at least 0 (got \(pretraining))")

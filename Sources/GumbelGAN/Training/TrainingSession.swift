@@ -101,11 +101,23 @@ public final class TrainingSession {
         let i = completedIterations
         let c = configuration
         let j = i - c.pretraining
-        drawBatch(step: i)
         let tau = c.temperature.value(at: max(j, 0))
         var report = IterationReport(step: i + 1, temperature: tau)
         report.pretraining = j < 0
         let scale = learningRateScale(at: j)
+        if let adversarial, j >= 0 {
+            // Extra discriminator updates (sub-steps 1 …), each on its own batch; sub-step 0,
+            // the one-step iteration's, is the last before the generator's update.
+            for substep in 1..<c.discriminatorStepCount {
+                drawBatch(step: i, rowOffset: AdversarialStep.rowOffset(substep: substep))
+                _ = batch.withUnsafeBufferPointer { symbols in
+                    adversarial.discriminatorStep(
+                        step: i, substep: substep, realSymbols: symbols, temperature: tau,
+                        inputTemperature: c.inputTemperature.value(at: j), learningRateScale: scale, random: random)
+                }
+            }
+        }
+        drawBatch(step: i)
         batch.withUnsafeBufferPointer { symbols in
             if let adversarial, j >= 0 {
                 report.adversarial = adversarial.run(
@@ -177,13 +189,13 @@ public final class TrainingSession {
     }
 
     /// Row `r` of iteration `step`'s global minibatch is training example `⌊u·n⌋` for the
-    /// uniform draw `u` at `(minibatch, step, r, 0)`: sampling with replacement, computed alike
-    /// on every rank; this rank copies the rows of its shard.
-    func drawBatch(step: Int) {
+    /// uniform draw `u` at `(minibatch, step, rowOffset + r, 0)`: sampling with replacement,
+    /// computed alike on every rank; this rank copies the rows of its shard.
+    func drawBatch(step: Int, rowOffset: Int = 0) {
         let (n, t) = (dataset.strings.count, dataset.length)
         dataset.symbols.withUnsafeBufferPointer { all in
             for (k, r) in shards.real.enumerated() {
-                let u = CounterRandom.openUnit(random.bits(.minibatch, step: step, row: r, index: 0))
+                let u = CounterRandom.openUnit(random.bits(.minibatch, step: step, row: rowOffset + r, index: 0))
                 let example = min(Int(u * Float(n)), n - 1)
                 for j in 0..<t { batch[k * t + j] = all[example * t + j] }
             }

@@ -33,29 +33,23 @@ import Testing
     }
 
     /// A run stopped inside pre-training, saved and restored, continues to the bits of the
-    /// run that was never stopped; also with an embedding and stacked layers with dropout.
-    @Test(arguments: [false, true])
-    func resumeInsidePretrainingIsBitwise(stacked: Bool) throws {
+    /// run that was never stopped; also with an embedding and stacked layers with dropout,
+    /// and RelGAN's recipe (hard feedback, 3 discriminator updates) stopped after pre-training.
+    @Test(arguments: [("plain", 3), ("stacked", 3), ("relgan", 8)])
+    func resumeInsidePretrainingIsBitwise(variant: String, stopAt: Int) throws {
         var c = configuration(loss: .rsgan)
-        if stacked { (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout) = (5, 2, 3, 0.25) }
+        if variant == "stacked" { (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout) = (5, 2, 3, 0.25) }
+        if variant == "relgan" { (c.estimator, c.discriminatorSteps, c.embeddingSize) = (.hardFeedback, 3, 4) }
         let dataset = try Dataset.load(c.data, seed: c.seed)
         let straight = try TrainingSession(configuration: c, dataset: dataset)
         _ = try TrainingRun(session: straight).run()
         let first = try TrainingSession(configuration: c, dataset: dataset)
-        var asked = 0
-        #expect(
-            try TrainingRun(
-                session: first,
-                stopRequested: {
-                    asked += 1
-                    return asked == 3
-                }
-            ).run() == .stopped(step: 3))
+        #expect(try TrainingRun(session: first, stopRequested: { first.completedIterations == stopAt }).run() == .stopped(step: stopAt))
         let path = temporaryFolder() + "/checkpoint.safetensors"
         try ModelFile.write(first, to: path)
         let second = try TrainingSession(configuration: c, dataset: dataset)
         try ModelFile.load(try SafeTensors.read(path), path: path, into: second)
-        #expect(second.completedIterations == 3)
+        #expect(second.completedIterations == stopAt)
         #expect(try TrainingRun(session: second).run() == .finished)
         for (a, b) in zip(straight.networks, second.networks) {
             #expect(Array(a.parameters.values.values) == Array(b.parameters.values.values), "\(a.prefix)")

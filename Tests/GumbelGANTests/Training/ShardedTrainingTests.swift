@@ -6,13 +6,15 @@ import Testing
 @Suite struct ShardedTrainingTests {
     /// A preset, or tuned with the relativistic loss (`rsgan`), after 4 iterations of
     /// pre-training (`pretrained`), both, or with an embedding and 2 layers with dropout
-    /// in both networks (`stacked`).
+    /// in both networks (`stacked`), or RelGAN's recipe: hard feedback, rsgan, 3 discriminator
+    /// updates per iteration, after 2 of pre-training (`hard-feedback`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? .tuned
         var c = TrainingConfiguration(preset: preset, seed: 7)
         if variant == "rsgan-pretrained" { (c.loss, c.pretrainIterations) = (.rsgan, 4) }
         if variant == "rsgan" { c.loss = .rsgan }
         if variant == "pretrained" { c.pretrainIterations = 4 }
+        if variant == "hard-feedback" { (c.estimator, c.loss, c.discriminatorSteps, c.pretrainIterations) = (.hardFeedback, .rsgan, 3, 2) }
         if variant == "stacked" { (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3) }
         c.batchSize = 24
         c.generatorBatchSize = preset == .paperB ? 48 : 24
@@ -54,7 +56,7 @@ import Testing
 
     /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
     /// replicas.
-    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked"])
+    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback"])
     func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)
         let single = try run(c, ranks: 1, iterations: 8)[0]
