@@ -12,8 +12,8 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
     public var novelty: Double
     /// Distinct valid strings / distinct strings among as many draws from the data sampler.
     public var coverage: Double
-    /// Jensen–Shannon divergence (bits, in [0, 1]) between the length distributions of the
-    /// samples and of the training strings.
+    /// Jensen–Shannon divergence (bits, in [0, 1]) between the length distributions (in
+    /// symbols) of the samples and of the training strings.
     public var lengthJS: Double
     /// Jensen–Shannon divergence (bits) between their symbol-bigram distributions, each
     /// string bracketed by start and end markers.
@@ -27,15 +27,18 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
 
     /// What scoring needs of the training strings, computed once per data set (a data set of
     /// 1.6 million strings has 90 million bigrams).
+    /// Lengths and bigrams count the data's symbols: characters, or words for word data.
     public struct Reference: Sendable {
         let strings: Set<String>
         let lengths: [Int: Double]
         let bigrams: [Bigram: Double]
+        let tokenization: Tokenization
 
-        public init(training: [String]) {
+        public init(training: [String], tokenization: Tokenization = .characters) {
             strings = Set(training)
-            lengths = histogram(training.lazy.map(\.count))
-            bigrams = bigramHistogram(training)
+            self.tokenization = tokenization
+            lengths = histogram(training.lazy.map { symbolCount($0, tokenization) })
+            bigrams = bigramHistogram(training, tokenization: tokenization)
         }
     }
 
@@ -68,7 +71,7 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         try checkpoint()
         let distinctReference = Set(reference).count
         try checkpoint()
-        let bigrams = try bigramHistogram(samples, checkpoint: checkpoint)
+        let bigrams = try bigramHistogram(samples, tokenization: training.tokenization, checkpoint: checkpoint)
         try checkpoint()
         return SampleMetrics(
             count: n,
@@ -76,7 +79,7 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
             uniqueness: Double(Set(samples).count) / Double(n),
             novelty: valid.isEmpty ? 0 : Double(valid.filter { !training.strings.contains($0) }.count) / Double(valid.count),
             coverage: distinctReference == 0 ? 0 : Double(Set(valid).count) / Double(distinctReference),
-            lengthJS: jensenShannon(histogram(samples.lazy.map(\.count)), training.lengths),
+            lengthJS: jensenShannon(histogram(samples.lazy.map { symbolCount($0, training.tokenization) }), training.lengths),
             bigramJS: jensenShannon(bigrams, training.bigrams))
     }
 
@@ -88,22 +91,34 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         var description: String { "\([first, second])" }
     }
 
-    /// The relative frequencies of the bigrams of `strings`, counted without keeping them.
-    static func bigramHistogram(_ strings: [String]) -> [Bigram: Double] { bigramHistogram(strings, checkpoint: {}) }
+    /// The number of symbols of `s`.
+    static func symbolCount(_ s: String, _ tokenization: Tokenization) -> Int {
+        tokenization == .characters ? s.count : tokenization.tokens(of: s).count
+    }
 
-    static func bigramHistogram(_ strings: [String], checkpoint: () throws -> Void) rethrows -> [Bigram: Double] {
+    /// The relative frequencies of the symbol bigrams of `strings`, counted without keeping them.
+    static func bigramHistogram(_ strings: [String], tokenization: Tokenization = .characters) -> [Bigram: Double] {
+        bigramHistogram(strings, tokenization: tokenization, checkpoint: {})
+    }
+
+    static func bigramHistogram(
+        _ strings: [String], tokenization: Tokenization, checkpoint: () throws -> Void
+    ) rethrows -> [Bigram: Double] {
         var counts: [Bigram: Double] = [:]
         var total = 0
-        for (i, s) in strings.enumerated() {
-            if i % 10_000 == 0 { try checkpoint() }
-            var previous = "\u{2}"
-            for c in s {
-                let symbol = String(c)
+        func count(_ symbols: some Sequence<String>) -> Int {
+            var (previous, n) = ("\u{2}", 0)
+            for symbol in symbols {
                 counts[Bigram(first: previous, second: symbol), default: 0] += 1
                 previous = symbol
+                n += 1
             }
             counts[Bigram(first: previous, second: "\u{3}"), default: 0] += 1
-            total += s.count + 1
+            return n + 1
+        }
+        for (i, s) in strings.enumerated() {
+            if i % 10_000 == 0 { try checkpoint() }
+            total += tokenization == .characters ? count(s.lazy.map { String($0) }) : count(tokenization.tokens(of: s))
         }
         return counts.mapValues { $0 / max(Double(total), 1) }
     }

@@ -17,7 +17,8 @@ public final class TrainingSession {
     /// `shards.real.count × T`: this iteration's real examples on this rank.
     var batch: [Int32]
     /// The training strings' figures for evaluation, computed at the first evaluation.
-    public private(set) lazy var trainingReference = SampleMetrics.Reference(training: dataset.strings)
+    public private(set) lazy var trainingReference = SampleMetrics.Reference(
+        training: dataset.strings, tokenization: dataset.vocabulary.tokenization)
     /// The moving average of the generator's weights, when configured.
     public let averagedGenerator: FloatBuffer?
 

@@ -38,6 +38,21 @@ import Testing
         #expect(B(first: "x", second: "+").description == "\(["x", "+"])")
     }
 
+    /// Word data: lengths and bigrams count words. "a bbb" has the length of "aa b" in words
+    /// (not in characters), and no bigram in common with it.
+    @Test func wordDataCountsWords() {
+        let words = SampleMetrics.score(
+            ["a bbb"], training: SampleMetrics.Reference(training: ["aa b"], tokenization: .words), reference: ["aa b"],
+            isValid: { _ in true })
+        #expect(words.lengthJS == 0 && abs(words.bigramJS - 1) < 1e-12)
+        let characters = SampleMetrics.score(["a bbb"], training: ["aa b"], reference: ["aa b"], isValid: { _ in true })
+        #expect(abs(characters.lengthJS - 1) < 1e-12 && characters.bigramJS < 1)
+        typealias B = SampleMetrics.Bigram
+        let histogram = SampleMetrics.bigramHistogram(["aa b"], tokenization: .words)
+        #expect(Set(histogram.keys) == [B(first: "\u{2}", second: "aa"), B(first: "aa", second: "b"), B(first: "b", second: "\u{3}")])
+        #expect(histogram.values.allSatisfy { abs($0 - 1.0 / 3) < 1e-12 })
+    }
+
     @Test func noValidSamples() {
         let m = SampleMetrics.score(["+", "+"], training: ["x"], reference: ["x"], isValid: Grammar.derives)
         #expect(m.validity == 0 && m.novelty == 0 && m.coverage == 0 && m.uniqueness == 0.5)
