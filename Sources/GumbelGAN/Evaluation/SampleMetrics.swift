@@ -27,20 +27,24 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
 
     /// What scoring needs of the training strings, computed once per data set (a data set of
     /// 1.6 million strings has 90 million bigrams).
-    /// Lengths and bigrams count the data's symbols: characters, or words for word data.
+    /// Lengths and bigrams count the data's symbols: characters, or what `symbols` splits a
+    /// string into (words, for word data).
     public struct Reference: Sendable {
         let strings: Set<String>
         let lengths: [Int: Double]
         let bigrams: [Bigram: Double]
-        let tokenization: Tokenization
+        let symbols: Symbols?
 
-        public init(training: [String], tokenization: Tokenization = .characters) {
+        public init(training: [String], symbols: Symbols? = nil) {
             strings = Set(training)
-            self.tokenization = tokenization
-            lengths = histogram(training.lazy.map { symbolCount($0, tokenization) })
-            bigrams = bigramHistogram(training, tokenization: tokenization)
+            self.symbols = symbols
+            lengths = histogram(training.lazy.map { symbolCount($0, symbols) })
+            bigrams = bigramHistogram(training, symbols: symbols)
         }
     }
+
+    /// Splits a string into its symbols; nil means its characters.
+    public typealias Symbols = @Sendable (String) -> [String]
 
     /// Scores `samples` (padding at the end removed) against `training` and `reference`
     /// (as many strings from the data sampler as there are samples).
@@ -71,7 +75,7 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         try checkpoint()
         let distinctReference = Set(reference).count
         try checkpoint()
-        let bigrams = try bigramHistogram(samples, tokenization: training.tokenization, checkpoint: checkpoint)
+        let bigrams = try bigramHistogram(samples, symbols: training.symbols, checkpoint: checkpoint)
         try checkpoint()
         return SampleMetrics(
             count: n,
@@ -79,7 +83,7 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
             uniqueness: Double(Set(samples).count) / Double(n),
             novelty: valid.isEmpty ? 0 : Double(valid.filter { !training.strings.contains($0) }.count) / Double(valid.count),
             coverage: distinctReference == 0 ? 0 : Double(Set(valid).count) / Double(distinctReference),
-            lengthJS: jensenShannon(histogram(samples.lazy.map { symbolCount($0, training.tokenization) }), training.lengths),
+            lengthJS: jensenShannon(histogram(samples.lazy.map { symbolCount($0, training.symbols) }), training.lengths),
             bigramJS: jensenShannon(bigrams, training.bigrams))
     }
 
@@ -92,17 +96,15 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
     }
 
     /// The number of symbols of `s`.
-    static func symbolCount(_ s: String, _ tokenization: Tokenization) -> Int {
-        tokenization == .characters ? s.count : tokenization.tokens(of: s).count
-    }
+    static func symbolCount(_ s: String, _ symbols: Symbols?) -> Int { symbols?(s).count ?? s.count }
 
     /// The relative frequencies of the symbol bigrams of `strings`, counted without keeping them.
-    static func bigramHistogram(_ strings: [String], tokenization: Tokenization = .characters) -> [Bigram: Double] {
-        bigramHistogram(strings, tokenization: tokenization, checkpoint: {})
+    static func bigramHistogram(_ strings: [String], symbols: Symbols? = nil) -> [Bigram: Double] {
+        bigramHistogram(strings, symbols: symbols, checkpoint: {})
     }
 
     static func bigramHistogram(
-        _ strings: [String], tokenization: Tokenization, checkpoint: () throws -> Void
+        _ strings: [String], symbols: Symbols?, checkpoint: () throws -> Void
     ) rethrows -> [Bigram: Double] {
         var counts: [Bigram: Double] = [:]
         var total = 0
@@ -118,7 +120,7 @@ public struct SampleMetrics: Sendable, Equatable, Codable {
         }
         for (i, s) in strings.enumerated() {
             if i % 10_000 == 0 { try checkpoint() }
-            total += tokenization == .characters ? count(s.lazy.map { String($0) }) : count(tokenization.tokens(of: s))
+            total += symbols.map { count($0(s)) } ?? count(s.lazy.map { String($0) })
         }
         return counts.mapValues { $0 / max(Double(total), 1) }
     }

@@ -18,7 +18,13 @@ public final class TrainingSession {
     var batch: [Int32]
     /// The training strings' figures for evaluation, computed at the first evaluation.
     public private(set) lazy var trainingReference = SampleMetrics.Reference(
-        training: dataset.strings, tokenization: dataset.vocabulary.tokenization)
+        training: dataset.strings, symbols: Self.symbols(dataset.vocabulary.tokenization))
+
+    /// How the metrics split strings into symbols: nil (characters) or into words.
+    static func symbols(_ tokenization: Tokenization) -> SampleMetrics.Symbols? {
+        guard tokenization != .characters else { return nil }
+        return { @Sendable in tokenization.tokens(of: $0) }
+    }
     /// The moving average of the generator's weights, when configured.
     public let averagedGenerator: FloatBuffer?
 

@@ -62,6 +62,8 @@ import Testing
         let e = session.evaluate(count: 50)
         let floor = try #require(e.oracleFloor), nllOracle = try #require(e.oracleNLL)
         #expect(e.heldOutNLL != nil && nllOracle > floor)
+        // Every sentence is 20 words (the metrics count words, not characters).
+        #expect(session.trainingReference.lengths == [20: 1] && e.samples.lengthJS == 0)
         let own = oracle.negativeLogLikelihood(dataset.strings.compactMap(dataset.oracleSymbols))
         #expect(abs(own - floor) < 0.5, "the oracle's NLL of its training sentences \(own) vs of its held-out ones \(floor)")
     }

@@ -42,13 +42,13 @@ import Testing
     /// (not in characters), and no bigram in common with it.
     @Test func wordDataCountsWords() {
         let words = SampleMetrics.score(
-            ["a bbb"], training: SampleMetrics.Reference(training: ["aa b"], tokenization: .words), reference: ["aa b"],
+            ["a bbb"], training: SampleMetrics.Reference(training: ["aa b"], symbols: { Tokenization.words.tokens(of: $0) }), reference: ["aa b"],
             isValid: { _ in true })
         #expect(words.lengthJS == 0 && abs(words.bigramJS - 1) < 1e-12)
         let characters = SampleMetrics.score(["a bbb"], training: ["aa b"], reference: ["aa b"], isValid: { _ in true })
         #expect(abs(characters.lengthJS - 1) < 1e-12 && characters.bigramJS < 1)
         typealias B = SampleMetrics.Bigram
-        let histogram = SampleMetrics.bigramHistogram(["aa b"], tokenization: .words)
+        let histogram = SampleMetrics.bigramHistogram(["aa b"], symbols: { Tokenization.words.tokens(of: $0) })
         #expect(Set(histogram.keys) == [B(first: "\u{2}", second: "aa"), B(first: "aa", second: "b"), B(first: "b", second: "\u{3}")])
         #expect(histogram.values.allSatisfy { abs($0 - 1.0 / 3) < 1e-12 })
     }
