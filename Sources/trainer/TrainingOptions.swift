@@ -64,7 +64,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Start the generator from this model file or run folder (same data and generator sizes).") var initGenerator: String?
 
     @Option(
-        help: "A text file with one training example per line, or 'oracle' for the text benchmarks' synthetic oracle (default: the paper's grammar).")
+        help:
+            "A text file with one training example per line, or 'oracle' for the text benchmarks' synthetic oracle (default: the paper's grammar; moses-*: data/moses/train.txt; oracle-*: oracle)."
+    )
     var data: String?
     @Option(parsing: .unconditional, help: "With --data oracle: the seed of the oracle and its sentences (default: 1).") var oracleSeed: UInt64?
     @Option(parsing: .unconditional, help: "With --data oracle: held-out sentences, for NLL-gen and the oracle's floor (default: 5000).")
@@ -131,6 +133,20 @@ struct TrainingOptions: ParsableArguments {
         if let v = logEvery { c.logEvery = v }
         if let v = evaluateEvery { c.evaluateEvery = v }
         if let v = evaluationSamples { c.evaluationSamples = v }
+        // A benchmark preset trains on its own data unless --data names other data.
+        var data = self.data
+        if data == nil, base == nil, let source = (preset ?? .paperA).dataSource {
+            switch source {
+            case .oracle: data = "oracle"
+            case .file(let path, _, _, _, _):
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw UserError(
+                        "--preset \((preset ?? .paperA).rawValue) trains on \(path), which is missing: run launch/moses-data first, or give --data")
+                }
+                data = path
+            case .grammar: break
+            }
+        }
         if data == "oracle" {
             for (flag, given) in [
                 ("--stop-probability", stopProbability != nil), ("--max-depth", maxDepth != nil), ("--max-length", maxLength != nil),

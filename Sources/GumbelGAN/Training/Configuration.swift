@@ -139,6 +139,39 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             adam.learningRate = 5e-4
             discriminatorLearningRate = 1e-3
             initialization = .pytorch
+        case .mosesMLE, .oracleMLE:
+            objective = .maximumLikelihood
+            initialState = .zero
+            temperature = .constant(1)
+            initialization = .pytorch
+            if preset == .mosesMLE {
+                (embeddingSize, layers, hiddenSize, batchSize) = (64, 2, 256, 256)
+                adam = AdamSettings(learningRate: 2e-3, beta1: 0.9, beta2: 0.999)
+                (decay, iterations, evaluateEvery, evaluationSamples) = (1, 6600, 2200, 2000)
+            } else {
+                (embeddingSize, hiddenSize, batchSize) = (32, 32, 64)
+                adam = AdamSettings(learningRate: 1e-3, beta1: 0.9, beta2: 0.999)
+            }
+            (discriminatorHiddenSize, generatorBatchSize) = (hiddenSize, batchSize)
+        case .mosesGAN, .oracleGAN:
+            // RelGAN's generator (hard feedback) with the paper's loss, gently from a
+            // pre-trained generator: see docs/results.md for the recipes tried.
+            initialState = .zero
+            temperature = .constant(1)
+            estimator = .hardFeedback
+            realEncoding = .oneHot
+            adam = AdamSettings(learningRate: 1e-4, beta1: 0.9, beta2: 0.999)
+            discriminatorLearningRate = 1e-4
+            initialization = .pytorch
+            if preset == .mosesGAN {
+                (embeddingSize, layers, hiddenSize, discriminatorHiddenSize) = (64, 2, 256, 128)
+                (batchSize, iterations, evaluateEvery, evaluationSamples) = (128, 1000, 250, 2000)
+            } else {
+                (embeddingSize, hiddenSize, discriminatorHiddenSize) = (32, 32, 64)
+                (batchSize, iterations, evaluateEvery) = (64, 2000, 500)
+            }
+            generatorBatchSize = batchSize
         }
+        if let source = preset.dataSource { data = source }
     }
 }

@@ -19,4 +19,33 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// whole run, samples from a moving average of the generator's weights, PyTorch's
     /// initialisation (see the README).
     case tuned
+    /// The molecule benchmark's maximum-likelihood reference (a CharRNN-like generator): MOSES's
+    /// training split (`data/moses/train.txt`, from `launch/moses-data`), embedding 64, 2 LSTM
+    /// layers of 256, batches of 256, Adam 2e-3 falling linearly to 0 over 6,600 iterations
+    /// (about 1.1 passes, 1 h 45 min under `mpirun -np 2` on 2 cores).
+    case mosesMLE = "moses-mle"
+    /// The molecule benchmark's adversarial phase, meant to start from a `moses-mle` run
+    /// (`--init-generator`): RelGAN's hard-feedback generator, the paper's loss, a one-layer
+    /// discriminator of 128 over the embedded one-hot strings, Adam 1e-4 for both networks.
+    /// Without a starting generator it is the purely adversarial run.
+    case mosesGAN = "moses-gan"
+    /// The text benchmark's maximum-likelihood reference: the synthetic oracle's data, the
+    /// peers' generator (embedding 32, state 32), batches of 64, 20,000 iterations.
+    case oracleMLE = "oracle-mle"
+    /// The text benchmark's adversarial phase, meant to start from an `oracle-mle` run
+    /// (`--init-generator`): hard feedback, the paper's loss, a discriminator of state 64,
+    /// Adam 1e-4 for both networks, 2,000 iterations.
+    case oracleGAN = "oracle-gan"
+
+    /// The data the preset trains on when no `--data` is given: nil for the paper's grammar.
+    public var dataSource: DataSource? {
+        switch self {
+        case .mosesMLE, .mosesGAN: return .file(path: Self.mosesTrainingFile, maximumLength: nil, skipLong: false)
+        case .oracleMLE, .oracleGAN: return .oracle(seed: 1, size: 10_000, heldOut: 5000)
+        default: return nil
+        }
+    }
+
+    /// Where `launch/moses-data` writes MOSES's training split.
+    public static let mosesTrainingFile = "data/moses/train.txt"
 }

@@ -10,12 +10,14 @@ let trainerPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPat
 /// they would oversubscribe the machine and make the timing assertions flaky.
 @Suite(.serialized) enum ExternalProcesses {}
 
-/// Runs a program to its end and returns its exit status and output.
-func runProgram(_ path: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, out: String, err: String)
-{
+/// Runs a program to its end (in `directory` when given) and returns its exit status and output.
+func runProgram(
+    _ path: String, _ arguments: [String], environment extra: [String: String] = [:], directory: String? = nil
+) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"].merging(extra) { $1 }) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
@@ -27,9 +29,9 @@ func runProgram(_ path: String, _ arguments: [String], environment extra: [Strin
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
-/// Runs the built `trainer`.
-func runTrainer(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    try runProgram(trainerPath, arguments)
+/// Runs the built `trainer` (in `directory` when given).
+func runTrainer(_ arguments: [String], directory: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    try runProgram(trainerPath, arguments, directory: directory)
 }
 
 /// Runs the built `trainer` with its stderr on a sequenced-packet socket, which keeps the

@@ -25,6 +25,28 @@ import Testing
         for p in Preset.allCases { #expect(throws: Never.self, "\(p)") { try TrainingConfiguration(preset: p).validate() } }
     }
 
+    /// The benchmark presets: their data, and a GAN preset's generator is its MLE preset's, so
+    /// that `--init-generator` can start one from the other.
+    @Test func benchmarkPresets() {
+        let moses = TrainingConfiguration(preset: .mosesMLE)
+        #expect(moses.data == .file(path: "data/moses/train.txt", maximumLength: nil, skipLong: false))
+        #expect(moses.objective == .maximumLikelihood && moses.initialState == .zero && moses.decay == 1 && moses.adam.learningRate == 2e-3)
+        #expect(TrainingConfiguration(preset: .oracleMLE).data == .oracle(seed: 1, size: 10_000, heldOut: 5000))
+        for (mle, gan) in [(Preset.mosesMLE, Preset.mosesGAN), (.oracleMLE, .oracleGAN)] {
+            let (m, g) = (TrainingConfiguration(preset: mle), TrainingConfiguration(preset: gan))
+            #expect(m.data == g.data && g.objective == .adversarial && g.estimator == .hardFeedback && g.adversarialLoss == .standard)
+            #expect(g.batchSize == g.generatorBatchSize && g.adam.learningRate == 1e-4 && g.discriminatorLearningRate == 1e-4)
+            func layout(_ c: TrainingConfiguration) -> [ParameterLayout.Entry] {
+                Generator.layout(
+                    vocabularySize: 27, hiddenSize: c.hiddenSize, initialState: c.initialState, layers: c.generatorLayers,
+                    embeddingSize: c.embedding
+                ).entries
+            }
+            #expect(layout(m) == layout(g), "\(gan) starts from \(mle)")
+        }
+        #expect(TrainingConfiguration(preset: .paperA).data == .grammar(Grammar(), size: 5000) && Preset.paperA.dataSource == nil)
+    }
+
     /// Validation names the setting by its `config.json` key, and a caller can name it its
     /// own way (the tool: by flag).
     @Test func problemsNameTheSetting() {

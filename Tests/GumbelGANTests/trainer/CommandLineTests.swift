@@ -127,6 +127,42 @@ extension ExternalProcesses {
             #expect(t.status == 0 && t.out.contains("| NLL-oracle | NLL-gen |") && row.hasPrefix("| oracle | mle | 1 | 0 + 10 |"), "\(t.out)")
         }
 
+        /// The benchmark presets train on their own data without --data: moses-* on
+        /// `data/moses/train.txt` (a tiny SMILES file here; a one-line error when it is
+        /// missing), oracle-* on the oracle; moses-gan starts from a moses-mle run.
+        @Test func benchmarkPresetsTrainOnTheirOwnData() throws {
+            let folder = temporaryFolder()
+            let tiny = ["--hidden", "8", "--discriminator-hidden", "8", "--embedding", "4", "--evaluation-samples", "20", "--log-every", "2"]
+            let missing = try runTrainer(["train", "--preset", "moses-mle", "--run-dir", "m"], directory: folder)
+            #expect(
+                missing.status != 0 && missing.err.split(separator: "\n").count == 1
+                    && missing.err.contains("--preset moses-mle trains on data/moses/train.txt, which is missing: run launch/moses-data first"),
+                "\(missing.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/m"))
+            try FileManager.default.createDirectory(atPath: folder + "/data/moses", withIntermediateDirectories: true)
+            let smiles = ["CCO", "c1ccccc1", "CC(=O)O", "CCN(CC)CC", "O=C=O", "CC(C)Cc1ccc(cc1)C(C)C(=O)O", "C1CCCCC1", "CCOC(=O)C"]
+            try (smiles.joined(separator: "\n") + "\n").write(toFile: folder + "/data/moses/train.txt", atomically: true, encoding: .utf8)
+            let mle = try runTrainer(
+                ["train", "--preset", "moses-mle", "--iterations", "4", "--batch", "8", "--evaluate-every", "4", "--run-dir", "m"] + tiny,
+                directory: folder)
+            #expect(mle.status == 0, "\(mle.err)")
+            let config = try String(contentsOfFile: folder + "/m/config.json", encoding: .utf8)
+            #expect(config.contains("\"path\" : \"data\\/moses\\/train.txt\"") && config.contains("\"layers\" : 2"), "\(config)")
+            let gan = try runTrainer(
+                ["train", "--preset", "moses-gan", "--init-generator", "m", "--iterations", "2", "--batch", "8", "--run-dir", "g"] + tiny,
+                directory: folder)
+            #expect(gan.status == 0, "\(gan.err)")
+            #expect(try String(contentsOfFile: folder + "/g/metrics.jsonl", encoding: .utf8).contains("\"d_real\""))
+            let ganConfig = try String(contentsOfFile: folder + "/g/config.json", encoding: .utf8)
+            #expect(ganConfig.contains("\"estimator\" : \"hard-feedback\"") && ganConfig.contains("\"initGenerator\" : \"m\""), "\(ganConfig)")
+            let oracle = try runTrainer(
+                [
+                    "train", "--preset", "oracle-mle", "--training-size", "40", "--held-out-size", "30", "--batch", "8", "--iterations", "2",
+                    "--run-dir", "o",
+                ] + tiny, directory: folder)
+            #expect(oracle.status == 0 && oracle.out.contains("nll_oracle"), "\(oracle.err)")
+        }
+
         /// Pre-training then adversarial training in one run, a run started from its
         /// generator, and the contradictions between the new flags, each one line naming them.
         @Test func pretrainingInitGeneratorAndLoss() throws {

@@ -47,5 +47,36 @@ extension ExternalProcesses {
             #expect(abs(value("Novelty") - 2.0 / 3) < 1e-9, "\(m)")
             #expect(["SNN/Test", "Frag/Test", "IntDiv", "Filters"].allSatisfy { m[$0] is Double }, "\(m)")
         }
+
+        /// launch/moses_table.py on hand-made run folders: one row per run with its wall time
+        /// (an adversarial phase adds its starting run's), the mean of each kind, the
+        /// published rows; a folder without metrics is left out.
+        @Test func tableOfHandMadeRuns() throws {
+            let folder = temporaryFolder()
+            func run(_ name: String, seconds: Double, valid: Double, fcd: Double?) throws {
+                try FileManager.default.createDirectory(atPath: folder + "/" + name, withIntermediateDirectories: true)
+                try "{\"step\":1,\"seconds\":1}\n{\"step\":2,\"seconds\":\(seconds)}\n".write(
+                    toFile: folder + "/\(name)/metrics.jsonl", atomically: true, encoding: .utf8)
+                let fcdText = fcd.map { "\($0)" } ?? "null"
+                try "{\"valid\": \(valid), \"unique@10k\": 1.0, \"FCD/Test\": \(fcdText), \"Novelty\": 0.5}".write(
+                    toFile: folder + "/\(name)/moses-metrics.json", atomically: true, encoding: .utf8)
+            }
+            try run("mle-seed1", seconds: 600, valid: 0.9, fcd: 0.5)
+            try run("mle-seed2", seconds: 1200, valid: 0.7, fcd: 0.7)
+            try run("gan-seed1", seconds: 300, valid: 0.95, fcd: nil)
+            try FileManager.default.createDirectory(atPath: folder + "/adv-seed1", withIntermediateDirectories: true)
+            let r = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder])
+            #expect(r.status == 0, "\(r.err)")
+            let lines = r.out.split(separator: "\n").map(String.init)
+            #expect(
+                lines.contains("| moses-mle (maximum likelihood) | 1 | 0.900 | – | 1.000 | 0.500 | – | – | – | – | – | 0.500 | 10 min |"), "\(r.out)")
+            #expect(lines.contains("| moses-gan from moses-mle | 1 | 0.950 | – | 1.000 | – | – | – | – | – | – | 0.500 | 15 min |"), "\(r.out)")
+            #expect(
+                lines.contains("| moses-mle (maximum likelihood), mean of 2 | – | 0.800 | – | 1.000 | 0.600 | – | – | – | – | – | 0.500 | – |"),
+                "\(r.out)")
+            #expect(lines.contains { $0.hasPrefix("| MOSES CharRNN (published) | – | 0.975 |") } && !r.out.contains("purely"), "\(r.out)")
+            let empty = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder + "/adv-seed1"])
+            #expect(empty.status != 0 && empty.err.contains("run launch/moses-table"), "\(empty.err)")
+        }
     }
 }

@@ -1,0 +1,83 @@
+"""The molecule benchmark's table from the run folders of launch/moses-table.
+
+    python3 launch/moses_table.py FOLDER
+
+Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval) and each run's wall
+time (the last `seconds` of its metrics.jsonl; an adversarial phase adds the time of the
+maximum-likelihood run it started from), and prints a Markdown table: one row per run, the
+mean of each kind over its seeds, and MOSES's published rows (README of molecularsets/moses,
+test set) beside them. Standard library only.
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+COLUMNS = ["valid", "unique@1k", "unique@10k", "FCD/Test", "SNN/Test", "Frag/Test", "Scaf/Test", "IntDiv", "Filters",
+           "Novelty"]
+KINDS = {"mle": "moses-mle (maximum likelihood)", "gan": "moses-gan from moses-mle", "adv": "moses-gan, purely adversarial"}
+PUBLISHED = [
+    ("MOSES CharRNN (published)", [0.975, 1.000, 0.999, 0.073, 0.601, 1.000, 0.924, 0.856, 0.994, 0.842]),
+    ("MOSES VAE (published)", [0.977, 1.000, 0.998, 0.099, 0.626, 0.999, 0.939, 0.856, 0.997, 0.695]),
+    ("MOSES LatentGAN (published)", [0.897, 1.000, 0.997, 0.297, 0.537, 0.999, 0.887, 0.857, 0.974, 0.950]),
+]
+
+
+def wall_seconds(folder):
+    """The run's training and evaluation time: the last `seconds` of its metrics.jsonl."""
+    seconds = None
+    with open(os.path.join(folder, "metrics.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                seconds = json.loads(line).get("seconds", seconds)
+    return seconds
+
+
+def cell(value, digits=3):
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def minutes(seconds):
+    return "–" if seconds is None else f"{seconds / 60:.0f} min"
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: python3 launch/moses_table.py FOLDER")
+    folder = sys.argv[1]
+    rows, means = [], []
+    for kind, title in KINDS.items():
+        found = []
+        seeds = sorted(int(m.group(1)) for p in glob.glob(os.path.join(folder, f"{kind}-seed*"))
+                       if (m := re.fullmatch(kind + r"-seed(\d+)", os.path.basename(p))))
+        for seed in seeds:
+            path = os.path.join(folder, f"{kind}-seed{seed}")
+            metrics_path = os.path.join(path, "moses-metrics.json")
+            if not os.path.exists(metrics_path):
+                continue
+            with open(metrics_path, encoding="utf-8") as f:
+                metrics = json.load(f)
+            seconds = wall_seconds(path)
+            start = os.path.join(folder, f"mle-seed{seed}")
+            if kind == "gan" and seconds is not None and os.path.isdir(start):
+                before = wall_seconds(start)
+                seconds = None if before is None else seconds + before
+            values = [metrics.get(c) for c in COLUMNS]
+            found.append(values)
+            rows.append(f"| {title} | {seed} | " + " | ".join(cell(v) for v in values) + f" | {minutes(seconds)} |")
+        if found:
+            mean = [None if any(v[i] is None for v in found) else sum(v[i] for v in found) / len(found) for i in range(len(COLUMNS))]
+            means.append(f"| {title}, mean of {len(found)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
+    if not rows:
+        sys.exit(f"moses_table: no {{mle,gan,adv}}-seed*/moses-metrics.json under {folder}; run launch/moses-table")
+    print("| model | seed | " + " | ".join(COLUMNS) + " | wall time |")
+    print("| --- " * (len(COLUMNS) + 3) + "|")
+    for line in rows + means:
+        print(line)
+    for title, values in PUBLISHED:
+        print(f"| {title} | – | " + " | ".join(cell(v) for v in values) + " | – |")
+
+
+if __name__ == "__main__":
+    main()
