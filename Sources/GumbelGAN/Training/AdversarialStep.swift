@@ -102,14 +102,18 @@ public final class AdversarialStep {
     /// indices), drawing all noise from `random`, and updates both networks. `tau` is the
     /// generator's temperature, `inputTau` the real inputs'; `learningRateScale` scales both
     /// learning rates; `entropyBonus` λ adds `−λ · mean_{rows,t} H(softmax ℓ_t)` to the
-    /// generator's loss. Returns this rank's sums.
+    /// generator's loss. `updatingGenerator: false` (a discriminator warm-up) leaves the
+    /// generator as it is, and its loss 0. Returns this rank's sums.
     public func run(
         step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
-        learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom
+        learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom, updatingGenerator: Bool = true
     ) -> StepLosses {
         let (realLoss, fakeLoss, realProbability, fakeProbability) = discriminatorStep(
             step: step, substep: 0, realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
             learningRateScale: learningRateScale, random: random)
+        guard updatingGenerator else {
+            return StepLosses(sums: [realLoss, fakeLoss, 0, realProbability, fakeProbability], realPacks: realPacks, fakePacks: fakePacks)
+        }
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
         let (realLogits, fakeLogits) = (UnsafeBufferPointer(realWorkspace.logits.values), UnsafeBufferPointer(fakeWorkspace.logits.values))
 

@@ -79,6 +79,12 @@ extension TrainingConfiguration {
             ["dropout", "layers", "discriminatorLayers"], "%0 acts between stacked layers: set %1 or %2 above 1, or leave %0 at 0")
         try require(pretraining >= 0, ["pretrainIterations"], "%0 must be at least 0 (got \(pretraining))")
         try require(
+            discriminatorWarmupIterations >= 0 && discriminatorWarmupIterations < iterations, ["discriminatorWarmup", "iterations"],
+            "%0 must lie in [0, %1) (got \(discriminatorWarmupIterations) of \(iterations))")
+        try require(
+            discriminatorWarmupIterations == 0 || objective == .adversarial, ["discriminatorWarmup", "objective"],
+            "%0 trains the discriminator of an adversarial run; with %1 mle there is none")
+        try require(
             pretraining == 0 || objective == .adversarial, ["pretrainIterations", "objective"],
             "%0 pre-trains the generator of an adversarial run; with %1 mle, raise --iterations instead")
         if let rate = pretrainLearningRate {
