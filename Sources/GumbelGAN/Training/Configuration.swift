@@ -160,7 +160,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
             (discriminatorHiddenSize, generatorBatchSize) = (hiddenSize, batchSize)
         case .mosesGAN, .oracleGAN:
             // RelGAN's generator (hard feedback) with the paper's loss, gently from a
-            // pre-trained generator: see docs/results.md for the recipes tried.
+            // pre-trained generator (the recipes tried: the commit bodies and the issue notes).
             initialState = .zero
             temperature = .constant(1)
             estimator = .hardFeedback

@@ -22,12 +22,12 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// The molecule benchmark's maximum-likelihood reference (a CharRNN-like generator): MOSES's
     /// training split (`data/moses/train.txt`, from `launch/moses-data`), embedding 64, 2 LSTM
     /// layers of 256, batches of 256, Adam 2e-3 falling linearly to 0 over 6,600 iterations
-    /// (about 1.1 passes, 1 h 45 min under `mpirun -np 2` on 2 cores).
+    /// (about 1.1 passes, 88 min under `mpirun -np 2` on 2 cores).
     case mosesMLE = "moses-mle"
     /// The molecule benchmark's adversarial phase, meant to start from a `moses-mle` run
     /// (`--init-generator`): RelGAN's hard-feedback generator, the paper's loss, a one-layer
-    /// discriminator of 128 over the embedded one-hot strings, Adam 1e-4 for both networks.
-    /// Without a starting generator it is the purely adversarial run.
+    /// discriminator of 128 over the embedded one-hot strings, a 100-iteration discriminator
+    /// warm-up, Adam 1e-5 (generator) and 1e-3 (discriminator). Without a starting generator it is the purely adversarial run.
     case mosesGAN = "moses-gan"
     /// The text benchmark's maximum-likelihood reference: the synthetic oracle's data, the
     /// peers' generator (embedding 32, state 32), batches of 64, 20,000 iterations.
