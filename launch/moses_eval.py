@@ -50,6 +50,13 @@ def main():
         six = types.ModuleType("rdkit.six")
         six.iteritems = lambda d: iter(d.items())
         sys.modules["rdkit.six"] = six
+    import moses.metrics.metrics as moses_metrics
+    from scipy.spatial.distance import cosine
+
+    # Frag/Scaf compare fragment counts by cosine. Recent SciPy (1.17 here) computes it in the vectors'
+    # integer type, where the squared norms of 30,000 molecules' counts overflow int64 (math
+    # domain error); older SciPy, which MOSES was written for, averaged in float64. Same formula.
+    moses_metrics.cos_distance = lambda u, v: cosine(np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64))
     from moses.metrics.metrics import (FragMetric, ScafMetric, SNNMetric, fraction_passes_filters, fraction_unique,
                                        fraction_valid, internal_diversity, novelty, remove_invalid)
     from moses.utils import disable_rdkit_log, get_mol, mapper
