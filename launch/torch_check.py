@@ -6,7 +6,8 @@ The generator goes into PyTorch's own modules with safetensors.torch.load_file a
 load_state_dict (names and layouts are PyTorch's): nn.LSTMCell + nn.Linear for the paper's
 one-layer model (lstm.weight_ih, ...), nn.Embedding + nn.LSTM(num_layers=N) + nn.Linear for a
 model with an embedding or several layers (embedding.weight, lstm.weight_ih_l0, ...). With
-teacher forcing from h0 = c0 = 0 (the mle preset) it prints the mean negative log-likelihood
+teacher forcing from h0 = c0 = 0 (the mle preset), or from the learned h0_l*/c0_l* vectors
+(--initial-state learned, moses-mle; not part of nn.LSTM's state dict), it prints the mean negative log-likelihood
 per symbol of train.txt, padding counted: `trainer evaluate --run RUN_DIR` prints the same
 figure as train_nll. Needs `pip install torch safetensors`.
 """
@@ -41,6 +42,7 @@ if stacked:
     inputs = embedding.embedding_dim if embedding is not None else V
     lstm = nn.LSTM(inputs, H, num_layers=layers)
     lstm.load_state_dict(part("generator.lstm."))
+    learned = "generator.h0_l0" in tensors
     if embedding is not None:
         embedding.load_state_dict(part("generator.embedding."))
 else:
@@ -57,14 +59,19 @@ x = torch.tensor([[index[c] for c in l] + [pad] * (length - len(l)) for l in lin
 with torch.no_grad():
     n = len(lines)
     if stacked:
-        # Position 0 is scored from the zero state; positions 1 … read symbols 0 … T−2.
+        # Position 0 is scored from the initial state; positions 1 … read symbols 0 … T−2.
         feed = embedding(x[:, :-1]) if embedding is not None else F.one_hot(x[:, :-1], V).float()
-        o, _ = lstm(feed.transpose(0, 1), (torch.zeros(layers, n, H), torch.zeros(layers, n, H)))
-        hs = torch.cat([torch.zeros(1, n, H), o], 0)
+        if learned:
+            h0, c0 = (torch.stack([tensors[f"generator.{s}0_l{k}"] for k in range(layers)]).unsqueeze(1).expand(layers, n, H).contiguous() for s in "hc")
+        else:
+            h0, c0 = torch.zeros(layers, n, H), torch.zeros(layers, n, H)
+        o, _ = lstm(feed.transpose(0, 1), (h0, c0))
+        hs = torch.cat([h0[-1:], o], 0)
         total = sum(F.cross_entropy(out(hs[t]), x[:, t], reduction="sum").item() for t in range(length))
     else:
-        h = torch.zeros(n, H)
-        c = torch.zeros(n, H)
+        learned = "generator.h0" in tensors
+        h = tensors["generator.h0"].expand(n, H) if learned else torch.zeros(n, H)
+        c = tensors["generator.c0"].expand(n, H) if learned else torch.zeros(n, H)
         total = 0.0
         for t in range(length):
             if t > 0:

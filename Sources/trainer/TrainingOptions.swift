@@ -25,7 +25,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Iterations over which the real inputs' temperature moves (preset: 10000).") var inputTemperatureSteps:
         Int?
 
-    @Option(help: "Generator initial state: noise, noise-h0-learned-c0, zero.") var initialState: GeneratorInitialState?
+    @Option(help: "Generator initial state: noise, noise-h0-learned-c0, zero, learned (h0 and c0 learned; moses-*).")
+    var initialState: GeneratorInitialState?
     @Option(help: "Training objective: adversarial, mle.") var objective: Objective?
     @Option(
         help:

@@ -1,7 +1,7 @@
 /// The paper's generator: an LSTM whose initial state is noise and which feeds each of
 /// its samples back to itself as the next input.
 ///
-///     (h_0, c_0) = noise (or h_0 noise and c_0 learned, or zero)
+///     (h_0, c_0) = noise (or h_0 noise and c_0 learned, or zero, or both learned)
 ///     y_0 = S(W_out h_0 + b_out)
 ///     (h_t, c_t) = LSTM(y_{t-1}, h_{t-1}, c_{t-1}),   y_t = S(W_out h_t + b_out),  t = 1 … T−1
 ///
@@ -18,10 +18,10 @@
 /// starts from its own noise (or learned `c_0`); the output layer reads the top layer.
 ///
 /// Parameters: `lstm.weight_ih [4H, V]`, `lstm.weight_hh [4H, H]`, `lstm.bias_ih`,
-/// `lstm.bias_hh [4H]`, `out.weight [V, H]`, `out.bias [V]`, and `c0 [H]` when learned.
+/// `lstm.bias_hh [4H]`, `out.weight [V, H]`, `out.bias [V]`, and `h0 [H]`, `c0 [H]` when learned.
 /// With an embedding or several layers the names are `nn.LSTM`'s and `nn.Embedding`'s:
 /// `embedding.weight [V, E]`, `lstm.weight_ih_l0 [4H, E]`, …, `lstm.weight_ih_l1 [4H, H]`, …,
-/// and `c0_l0`, `c0_l1`, … when learned.
+/// and `h0_l0`, `c0_l0`, `h0_l1`, … when learned.
 public final class Generator {
     public let vocabularySize: Int
     public let hiddenSize: Int
@@ -36,8 +36,9 @@ public final class Generator {
     public let layers: [LSTM]
     public let embedding: Embedding?
     public let output: Linear
-    /// The learned `c0` of each layer and its gradient, when ``initialState`` learns it.
+    /// The learned `c0` (and `h0`) of each layer and its gradient, when ``initialState`` learns it.
     let learnedCells: [(value: Tensor, gradient: Tensor)]
+    let learnedHiddens: [(value: Tensor, gradient: Tensor)]
 
     /// The bottom LSTM layer (the only one of the paper's generator).
     public var lstm: LSTM { layers[0] }
@@ -64,7 +65,8 @@ public final class Generator {
         self.layers = suffix.map { LSTM(p, prefix: "lstm", suffix: $0) }
         embedding = embeddingSize > 0 ? Embedding(p, prefix: "embedding") : nil
         output = Linear(p, prefix: "out")
-        learnedCells = initialState == .noiseHiddenLearnedCell ? suffix.map { (p.value("c0\($0)"), p.gradient("c0\($0)")) } : []
+        learnedCells = initialState.learnsCell ? suffix.map { (p.value("c0\($0)"), p.gradient("c0\($0)")) } : []
+        learnedHiddens = initialState == .learned ? suffix.map { (p.value("h0\($0)"), p.gradient("h0\($0)")) } : []
     }
 
     /// The parameters of a generator of these sizes.
@@ -81,6 +83,11 @@ public final class Generator {
         Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize, outputs: vocabularySize)
         if initialState == .noiseHiddenLearnedCell {
             for suffix in suffixes { layout.add("c0\(suffix)", shape: [hiddenSize]) }
+        } else if initialState == .learned {
+            for suffix in suffixes {
+                layout.add("h0\(suffix)", shape: [hiddenSize])
+                layout.add("c0\(suffix)", shape: [hiddenSize])
+            }
         }
         return layout
     }
@@ -175,7 +182,7 @@ public final class Generator {
         for r in 0..<ws.rows {
             let row = firstRow + r
             // The state is feature-major: example r is column r.
-            if initialState != .zero {
+            if initialState.drawsNoise {
                 random.fillUniform(rowNoise, count: 2 * h * layers.count, .generatorNoise, step: step, row: row)
                 for (k, a) in ws.layers.enumerated() {
                     let (h0, c0) = (a.initialHidden, a.initialCell)
@@ -227,15 +234,16 @@ public final class Generator {
         }
     }
 
-    /// Sets each layer's learned `c0` (when learned) into the workspace.
-    private func setLearnedCells(_ ws: Workspace) {
+    /// Sets each layer's learned `c0` and `h0` (when learned) into the workspace.
+    private func setLearnedState(_ ws: Workspace) {
         for (k, c0) in learnedCells.enumerated() { broadcastColumns(c0.value.base, into: ws.layers[k].initialCell) }
+        for (k, h0) in learnedHiddens.enumerated() { broadcastColumns(h0.value.base, into: ws.layers[k].initialHidden) }
     }
 
     /// Generates `y_0 … y_{T−1}` into `ws.samples` (and the symbols into `ws.symbols`) from
     /// the noise already in the workspace.
     public func forward(_ ws: Workspace, temperature tau: Float, estimator: Estimator = .gumbelSoftmax) {
-        setLearnedCells(ws)
+        setLearnedState(ws)
         let soft = estimator == .straightThrough ? ws.companionSamples : ws.samples
         let fed = estimator == .hardFeedback ? ws.companionSamples : ws.samples
         ws.fedInputs = fed
@@ -285,7 +293,7 @@ public final class Generator {
     /// step `t` holding symbol `t`) fed back in place of samples. The initial state is what
     /// ``drawNoise(_:random:step:firstRow:includingGumbel:)`` left (zero for ``GeneratorInitialState/zero``).
     public func forward(_ ws: Workspace, teacherInputs inputs: Tensor) {
-        setLearnedCells(ws)
+        setLearnedState(ws)
         ws.fedInputs = inputs
         for t in 0..<length {
             if t > 0 { step(t, input: inputs[t - 1], ws) }
@@ -344,6 +352,7 @@ public final class Generator {
             embedding.accumulateGradients(input: ws.fedInputs.steps(0..<(length - 1)), outputGradient: dEmbedded.matrix)
         }
         for (k, c0) in learnedCells.enumerated() { addRowSums(of: ws.layers[k].cellGradient, to: c0.gradient.base) }
+        for (k, h0) in learnedHiddens.enumerated() { addRowSums(of: ws.layers[k].hiddenGradient, to: h0.gradient.base) }
     }
 
     /// Writes the one-hot of step `t`'s symbols into `y`.

@@ -49,7 +49,7 @@ public final class LikelihoodStep {
         let (g, length, rows) = (generator, generator.length, shard.count)
         precondition(symbols.count == rows * length, "LikelihoodStep: \(symbols.count) symbols for \(rows) × \(length)")
         RealInputs.writeOneHot(symbols, into: inputs)
-        if g.initialState != .zero { g.drawNoise(workspace, random: random, step: step, firstRow: shard.lowerBound, includingGumbel: false) }
+        if g.initialState.drawsNoise { g.drawNoise(workspace, random: random, step: step, firstRow: shard.lowerBound, includingGumbel: false) }
         if scale != 0 { g.drawDropout(workspace, random: random, step: step, firstRow: shard.lowerBound) }
         g.forward(workspace, teacherInputs: inputs)
         return SequenceLikelihood.negativeLogLikelihood(

@@ -11,7 +11,7 @@ struct ReferenceGAN {
     /// Parameters by name, as in the library's layouts.
     var generator: [String: [Double]]
     var discriminator: [String: [Double]]
-    /// Per layer, per example: `h0` and `c0` (`c0` from `generator["c0…"]` when learned).
+    /// Per layer, per example: `h0` and `c0` (from `generator["h0…"]`, `generator["c0…"]` when learned).
     var noiseHidden: [[[Double]]]
     var noiseCell: [[[Double]]]?
     /// `[t][row][v]`.
@@ -40,7 +40,7 @@ struct ReferenceGAN {
         discriminator = table(f.discriminator.parameters)
         // The LSTM's states are feature-major: one example per column.
         noiseHidden = f.g.layers.map { columns($0.initialHidden) }
-        noiseCell = f.generator.initialState == .noiseHiddenLearnedCell ? nil : f.g.layers.map { columns($0.initialCell) }
+        noiseCell = f.generator.initialState.learnsCell ? nil : f.g.layers.map { columns($0.initialCell) }
         gumbel = (0..<f.length).map { rows(f.g.gumbel[$0]) }
         real = (0..<f.length).map { rows(f.real[$0]) }
         generatorMasks = f.g.dropoutMasks.map { masks($0, steps: f.length - 1, rows: f.rows) }
@@ -108,7 +108,9 @@ struct ReferenceGAN {
 
     /// Example `row`'s initial states, layer by layer.
     func initialStates(row: Int) -> [(h: [Double], c: [Double])] {
-        generatorSuffixes.indices.map { k in (noiseHidden[k][row], noiseCell?[k][row] ?? generator["c0\(generatorSuffixes[k])"]!) }
+        generatorSuffixes.indices.map { k in
+            (generator["h0\(generatorSuffixes[k])"] ?? noiseHidden[k][row], noiseCell?[k][row] ?? generator["c0\(generatorSuffixes[k])"]!)
+        }
     }
 
     /// The generated soft one-hot sequence of example `row`: `[t][v]`.

@@ -30,7 +30,7 @@ import Testing
     @Test func benchmarkPresets() {
         let moses = TrainingConfiguration(preset: .mosesMLE)
         #expect(moses.data == .file(path: "data/moses/train.txt", maximumLength: nil, skipLong: false))
-        #expect(moses.objective == .maximumLikelihood && moses.initialState == .zero && moses.decay == 1 && moses.adam.learningRate == 2e-3)
+        #expect(moses.objective == .maximumLikelihood && moses.initialState == .learned && moses.decay == 1 && moses.adam.learningRate == 2e-3)
         #expect(TrainingConfiguration(preset: .oracleMLE).data == .oracle(seed: 1, size: 10_000, heldOut: 5000))
         for (mle, gan) in [(Preset.mosesMLE, Preset.mosesGAN), (.oracleMLE, .oracleGAN)] {
             let (m, g) = (TrainingConfiguration(preset: mle), TrainingConfiguration(preset: gan))
