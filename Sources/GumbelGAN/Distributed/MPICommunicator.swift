@@ -107,7 +107,7 @@ public final class MPICommunicator: Communicator {
     /// Starts a non-blocking collective with `start` and waits for it, watching for stalls.
     private func collective(_ start: (inout MPI_Request?) -> Int32) {
         var request: MPI_Request? = gumbelgan_request_null()
-        guard let watch = stallWatch, let notices else {
+        guard let watch = stallWatch, notices != nil else {
             _ = start(&request)
             MPI_Wait(&request, gumbelgan_status_ignore())
             return

@@ -2,7 +2,7 @@
 /// each with Adam (optionally more discriminator steps first, ``discriminatorStep(step:substep:realSymbols:temperature:inputTemperature:learningRateScale:random:)``).
 ///
 ///     D: minimise  mean_real softplus(−a) + mean_fake softplus(a)       (fakes held fixed)
-///     G: minimise  −mean_fake a                                         (with the updated D)
+///     G: minimise  −mean_fake a  (+ μ · NLL of the real batch, teacher-forced; μ = 0 by default)
 ///
 /// Data parallel: the rank takes the rows of its ``BatchShards`` and sums its per-row
 /// gradients scaled by one over the global count; each network's ``DistributedOptimizer``
@@ -38,6 +38,8 @@ public final class AdversarialStep {
     /// gradient the discriminator hands back, and that gradient unpacked `[T, rows, V]`.
     let packedReal: Tensor, packedFake: Tensor, sampleGradients: Tensor
     let realPacks: Int, fakePacks: Int
+    /// Scores the real rows for the likelihood term of the generator's loss (`likelihoodWeight`).
+    public private(set) lazy var likelihoodTerm = LikelihoodStep(generator: generator, shards: shards, optimizer: nil)
 
     /// `shards` splits the global batches, multiples of `pack`, between the ranks; the
     /// optimisers synchronise the ranks' gradients. `discriminator` must read `pack · V` inputs.
@@ -97,16 +99,20 @@ public final class AdversarialStep {
     /// `d` draws at rows `d · 2²⁴ + r`, so sub-step 0 draws what a one-step iteration draws.
     public static let maximumSubsteps = 255
     public static func rowOffset(substep d: Int) -> Int { d << 24 }
+    /// The likelihood term's draws take the row block after the last sub-step's.
+    static let likelihoodRowOffset = rowOffset(substep: maximumSubsteps)
 
     /// Runs iteration `step` on this rank's real examples `realSymbols` (`shards.real.count × T`
     /// indices), drawing all noise from `random`, and updates both networks. `tau` is the
     /// generator's temperature, `inputTau` the real inputs'; `learningRateScale` scales both
     /// learning rates; `entropyBonus` λ adds `−λ · mean_{rows,t} H(softmax ℓ_t)` to the
-    /// generator's loss. `updatingGenerator: false` (a discriminator warm-up) leaves the
+    /// generator's loss; `likelihoodWeight` μ adds `μ ·` the teacher-forced NLL per symbol of
+    /// the real batch. `updatingGenerator: false` (a discriminator warm-up) leaves the
     /// generator as it is, and its loss 0. Returns this rank's sums.
     public func run(
         step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
-        learningRateScale: Float = 1, entropyBonus: Float = 0, random: CounterRandom, updatingGenerator: Bool = true
+        learningRateScale: Float = 1, entropyBonus: Float = 0, likelihoodWeight: Float = 0, random: CounterRandom,
+        updatingGenerator: Bool = true
     ) -> StepLosses {
         let (realLoss, fakeLoss, realProbability, fakeProbability) = discriminatorStep(
             step: step, substep: 0, realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
@@ -136,6 +142,9 @@ public final class AdversarialStep {
         g.backward(
             gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
             entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
+        if likelihoodWeight > 0 {
+            _ = likelihoodTerm.addGradient(realSymbols, weight: likelihoodWeight, random: random, step: step, rowOffset: Self.likelihoodRowOffset)
+        }
         generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
 
         return StepLosses(

@@ -70,6 +70,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// generator the run starts from (default 0): a pre-trained generator is not pushed around
     /// by an untrained discriminator's gradient, which Adam turns into full-size steps.
     public var discriminatorWarmup: Int?
+    /// Weight λ of a maximum-likelihood term in the generator's adversarial loss (default 0):
+    /// `λ ·` the teacher-forced NLL per symbol of the iteration's real batch, which holds a
+    /// pre-trained generator near the data while the discriminator's gradient moves it.
+    public var mleWeight: Float?
     /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
     /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
     public var dataDigest: String?
@@ -81,6 +85,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var dropoutProbability: Float { dropout ?? 0 }
     public var discriminatorStepCount: Int { discriminatorSteps ?? 1 }
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
+    public var likelihoodWeight: Float { mleWeight ?? 0 }
 
     /// Pre-training iterations (0 when none).
     public var pretraining: Int { pretrainIterations ?? 0 }

@@ -84,6 +84,10 @@ extension TrainingConfiguration {
         try require(
             discriminatorWarmupIterations == 0 || objective == .adversarial, ["discriminatorWarmup", "objective"],
             "%0 trains the discriminator of an adversarial run; with %1 mle there is none")
+        try require(likelihoodWeight >= 0 && likelihoodWeight.isFinite, ["mleWeight"], "%0 must be at least 0 (got \(likelihoodWeight))")
+        try require(
+            likelihoodWeight == 0 || objective == .adversarial, ["mleWeight", "objective"],
+            "%0 mixes likelihood into an adversarial generator's loss; with %1 mle the loss is all likelihood")
         try require(
             pretraining == 0 || objective == .adversarial, ["pretrainIterations", "objective"],
             "%0 pre-trains the generator of an adversarial run; with %1 mle, raise --iterations instead")

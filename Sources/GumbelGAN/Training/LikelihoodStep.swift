@@ -37,6 +37,16 @@ public final class LikelihoodStep {
         return nll
     }
 
+    /// Adds `weight ·` the gradient of the mean NLL per symbol of the global batch (this rank's
+    /// examples `symbols`) to the generator's gradients, without updating: the likelihood term
+    /// of an adversarial generator's loss. Its draws (initial state, dropout) are addressed at
+    /// rows `rowOffset + r`. Returns this rank's summed NLL (nats).
+    public func addGradient(_ symbols: UnsafeBufferPointer<Int32>, weight: Float, random: CounterRandom, step: Int, rowOffset: Int) -> Double {
+        let nll = score(symbols, random: random, step: step, scale: weight / Float(globalRows * generator.length), rowOffset: rowOffset)
+        generator.backwardTeacherForced(workspace)
+        return nll
+    }
+
     /// Mean negative log-likelihood per symbol (nats) of this rank's examples `symbols` under
     /// the current generator, without training. `random` and `step` address the
     /// initial-state noise when the generator has any.
@@ -45,12 +55,13 @@ public final class LikelihoodStep {
     }
 
     /// The summed NLL of `symbols`; writes `scale · ∂/∂logits` into the workspace.
-    private func score(_ symbols: UnsafeBufferPointer<Int32>, random: CounterRandom, step: Int, scale: Float) -> Double {
+    private func score(_ symbols: UnsafeBufferPointer<Int32>, random: CounterRandom, step: Int, scale: Float, rowOffset: Int = 0) -> Double {
         let (g, length, rows) = (generator, generator.length, shard.count)
         precondition(symbols.count == rows * length, "LikelihoodStep: \(symbols.count) symbols for \(rows) × \(length)")
         RealInputs.writeOneHot(symbols, into: inputs)
-        if g.initialState.drawsNoise { g.drawNoise(workspace, random: random, step: step, firstRow: shard.lowerBound, includingGumbel: false) }
-        if scale != 0 { g.drawDropout(workspace, random: random, step: step, firstRow: shard.lowerBound) }
+        let firstRow = shard.lowerBound + rowOffset
+        if g.initialState.drawsNoise { g.drawNoise(workspace, random: random, step: step, firstRow: firstRow, includingGumbel: false) }
+        if scale != 0 { g.drawDropout(workspace, random: random, step: step, firstRow: firstRow) }
         g.forward(workspace, teacherInputs: inputs)
         return SequenceLikelihood.negativeLogLikelihood(
             logits: workspace.logits, targets: inputs, scale: scale,

@@ -130,7 +130,7 @@ public final class TrainingSession {
                 report.adversarial = adversarial.run(
                     step: i, realSymbols: symbols, temperature: tau,
                     inputTemperature: c.inputTemperature.value(at: j),
-                    learningRateScale: scale, entropyBonus: c.entropyBonus, random: random,
+                    learningRateScale: scale, entropyBonus: c.entropyBonus, likelihoodWeight: c.likelihoodWeight, random: random,
                     updatingGenerator: j >= c.discriminatorWarmupIterations)
             } else if let likelihood {
                 report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
