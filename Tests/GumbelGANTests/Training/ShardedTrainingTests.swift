@@ -6,7 +6,7 @@ import Testing
 @Suite struct ShardedTrainingTests {
     /// A preset, or tuned with the relativistic loss (`rsgan`), after 4 iterations of
     /// pre-training (`pretrained`), both, or with an embedding and 2 layers with dropout
-    /// in both networks (`stacked`), or RelGAN's recipe: hard feedback, rsgan, 3 discriminator
+    /// in both networks, a learned initial state and a likelihood term (`stacked`), or RelGAN's recipe: hard feedback, rsgan, 3 discriminator
     /// updates per iteration, after 2 of pre-training (`hard-feedback`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? .tuned
@@ -15,7 +15,10 @@ import Testing
         if variant == "rsgan" { c.loss = .rsgan }
         if variant == "pretrained" { c.pretrainIterations = 4 }
         if variant == "hard-feedback" { (c.estimator, c.loss, c.discriminatorSteps, c.pretrainIterations) = (.hardFeedback, .rsgan, 3, 2) }
-        if variant == "stacked" { (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3) }
+        if variant == "stacked" {
+            (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3)
+            (c.initialState, c.mleWeight) = (.learned, 0.5)
+        }
         c.batchSize = 24
         c.generatorBatchSize = preset == .paperB ? 48 : 24
         if preset == .tuned { c.pack = 2 }
