@@ -25,9 +25,10 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// (about 1.1 passes, 88 min under `mpirun -np 2` on 2 cores).
     case mosesMLE = "moses-mle"
     /// The molecule benchmark's adversarial phase, meant to start from a `moses-mle` run
-    /// (`--init-generator`): RelGAN's hard-feedback generator, the paper's loss, a one-layer
-    /// discriminator of 128 over the embedded one-hot strings, a 100-iteration discriminator
-    /// warm-up, Adam 1e-5 (generator) and 1e-3 (discriminator). Without a starting generator it is the purely adversarial run.
+    /// (`--init-generator`): RelGAN's hard-feedback generator, the paper's loss plus the real
+    /// batch's NLL (`--mle-weight 1`), a one-layer discriminator of 128 over the embedded one-hot
+    /// strings, a 100-iteration discriminator warm-up, Adam 1e-4 (generator) and 1e-3
+    /// (discriminator), 600 iterations. Without a starting generator it is the purely adversarial run.
     case mosesGAN = "moses-gan"
     /// The text benchmark's maximum-likelihood reference: the synthetic oracle's data, the
     /// peers' generator (embedding 32, state 32), batches of 64, 20,000 iterations.
