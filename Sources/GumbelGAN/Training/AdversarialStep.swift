@@ -142,14 +142,15 @@ public final class AdversarialStep {
         g.backward(
             gws, sampleGradients: sampleGradients, temperature: tau, estimator: estimator,
             entropyWeight: entropyBonus / Float(fakePacks * pack * g.length))
-        if likelihoodWeight > 0 {
-            _ = likelihoodTerm.addGradient(realSymbols, weight: likelihoodWeight, random: random, step: step, rowOffset: Self.likelihoodRowOffset)
-        }
+        let likelihoodSum =
+            likelihoodWeight > 0
+            ? likelihoodTerm.addGradient(realSymbols, weight: likelihoodWeight, random: random, step: step, rowOffset: Self.likelihoodRowOffset)
+            : nil
         generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
 
         return StepLosses(
             sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
-            realPacks: realPacks, fakePacks: fakePacks)
+            realPacks: realPacks, fakePacks: fakePacks, likelihoodSum: likelihoodSum)
     }
 
     /// A discriminator update (sub-step `substep` of iteration `step`): draws the noise of the

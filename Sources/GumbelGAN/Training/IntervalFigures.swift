@@ -5,6 +5,9 @@ public struct IntervalFigures: Sendable {
     var iterations = 0
     var sums = [Double](repeating: 0, count: 6)  // real, fake, generator losses, σ real, σ fake, NLL
     var realPacks = 1, fakePacks = 1, symbols = 1
+    /// Iterations that scored the real batch's likelihood (all of an mle run's; an adversarial
+    /// run's generator updates when it has a likelihood term).
+    var likelihoodIterations = 0
     var adversarial = false
 
     public init() {}
@@ -16,11 +19,12 @@ public struct IntervalFigures: Sendable {
             adversarial = true
             for (k, v) in a.sums.enumerated() { sums[k] += v }
             (realPacks, fakePacks) = (a.realPacks, a.fakePacks)
-            return a.sums.allSatisfy(\.isFinite)
+            guard r.likelihoodSum != nil else { return a.sums.allSatisfy(\.isFinite) }
         }
         sums[5] += r.likelihoodSum ?? .nan
         symbols = r.likelihoodSymbols
-        return sums[5].isFinite
+        likelihoodIterations += 1
+        return sums.allSatisfy(\.isFinite)
     }
 
     /// The global means over the interval (a collective: every rank calls it at the same step).
@@ -44,9 +48,8 @@ public struct IntervalFigures: Sendable {
             r.lossG = sums[2] / fake
             r.dReal = sums[3] / real
             r.dFake = sums[4] / fake
-        } else {
-            r.nll = sums[5] / (n * Double(symbols))
         }
+        if likelihoodIterations > 0 { r.nll = sums[5] / (Double(likelihoodIterations) * Double(symbols)) }
         return r
     }
 }

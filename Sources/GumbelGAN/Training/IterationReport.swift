@@ -6,9 +6,10 @@ public struct IterationReport: Sendable, Equatable {
     public var temperature: Float
     /// Adversarial runs: this rank's loss sums; nil for maximum likelihood.
     public var adversarial: StepLosses?
-    /// Maximum-likelihood runs: this rank's summed negative log-likelihood (nats); nil otherwise.
+    /// This rank's summed negative log-likelihood (nats) of the real batch: maximum-likelihood
+    /// runs, and adversarial generator updates with a likelihood term (`mleWeight`); else nil.
     public var likelihoodSum: Double?
-    /// Maximum-likelihood runs: the symbols of the global batch.
+    /// The symbols of the global batch, when `likelihoodSum` is set.
     public var likelihoodSymbols = 0
     /// Whether this was a pre-training iteration.
     public var pretraining = false

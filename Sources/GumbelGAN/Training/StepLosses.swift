@@ -9,6 +9,9 @@ public struct StepLosses: Sendable, Equatable {
     /// `Σ σ(a)` over real and over generated packs, before the discriminator's update.
     public var realProbabilitySum: Double
     public var fakeProbabilitySum: Double
+    /// This rank's summed NLL (nats) of the real batch when the generator's loss has a
+    /// likelihood term; nil otherwise.
+    public var likelihoodSum: Double?
     /// Packs in the global batch.
     public var realPacks: Int
     public var fakePacks: Int
@@ -23,8 +26,9 @@ public struct StepLosses: Sendable, Equatable {
 
     /// The sums as a vector (for one allreduce) and back.
     var sums: [Double] { [realLoss, fakeLoss, generatorLoss, realProbabilitySum, fakeProbabilitySum] }
-    init(sums s: [Double], realPacks: Int, fakePacks: Int) {
+    init(sums s: [Double], realPacks: Int, fakePacks: Int, likelihoodSum: Double? = nil) {
         (realLoss, fakeLoss, generatorLoss, realProbabilitySum, fakeProbabilitySum) = (s[0], s[1], s[2], s[3], s[4])
+        self.likelihoodSum = likelihoodSum
         self.realPacks = realPacks
         self.fakePacks = fakePacks
     }

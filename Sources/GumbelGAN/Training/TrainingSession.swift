@@ -132,6 +132,8 @@ public final class TrainingSession {
                     inputTemperature: c.inputTemperature.value(at: j),
                     learningRateScale: scale, entropyBonus: c.entropyBonus, likelihoodWeight: c.likelihoodWeight, random: random,
                     updatingGenerator: j >= c.discriminatorWarmupIterations)
+                report.likelihoodSum = report.adversarial?.likelihoodSum
+                report.likelihoodSymbols = c.batchSize * dataset.length
             } else if let likelihood {
                 report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
                 report.likelihoodSymbols = c.batchSize * dataset.length

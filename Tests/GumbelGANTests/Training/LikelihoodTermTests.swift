@@ -14,14 +14,15 @@ import Testing
 
     /// `--mle-weight μ`: the generator's gradient is the adversarial one plus μ times the
     /// teacher-forced NLL gradient of the iteration's real batch (scored by hand on a third
-    /// copy), and the update differs from the purely adversarial one.
+    /// copy), the update differs from the purely adversarial one, and the batch's NLL is
+    /// reported and logged (averaged over the iterations that scored it).
     @Test func generatorGradientAddsTheWeightedLikelihood() throws {
         let dataset = try Dataset.load(configuration(weight: nil).data, seed: 7)
         let plain = try TrainingSession(configuration: configuration(weight: nil), dataset: dataset)
         let mixed = try TrainingSession(configuration: configuration(weight: 0.7), dataset: dataset)
         let byHand = try TrainingSession(configuration: configuration(weight: nil), dataset: dataset)
-        _ = plain.iterate()
-        _ = mixed.iterate()
+        let plainReport = plain.iterate()
+        let mixedReport = mixed.iterate()
         let g = byHand.generator
         g.parameters.zeroGradients()
         byHand.drawBatch(step: 0)
@@ -30,6 +31,14 @@ import Testing
             term.addGradient($0, weight: 0.7, random: byHand.random, step: 0, rowOffset: AdversarialStep.likelihoodRowOffset)
         }
         #expect(nll > 0)
+        // The term's NLL is reported, and logged as the interval's mean per symbol.
+        #expect(plainReport.likelihoodSum == nil && mixedReport.likelihoodSum == nll)
+        #expect(mixedReport.likelihoodSymbols == 12 * dataset.length)
+        var interval = IntervalFigures()
+        #expect(interval.add(plainReport) && interval.localRecord(step: 1, tau: 1).nll == nil)
+        #expect(interval.add(mixedReport) && interval.add(mixedReport))
+        let logged = try #require(interval.localRecord(step: 3, tau: 1).nll)
+        #expect(abs(logged - nll / Double(12 * dataset.length)) <= 1e-12 * logged, "\(logged)")
         let (a, b, t) = (
             plain.generator.parameters.gradients.values, mixed.generator.parameters.gradients.values, g.parameters.gradients.values
         )
