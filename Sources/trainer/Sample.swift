@@ -13,12 +13,19 @@ struct Sample: ParsableCommand {
     @Option(parsing: .unconditional, help: "Strings to generate.") var count = 10
     @Option(parsing: .unconditional, help: "Seed of the draws.") var seed: UInt64 = 1
     @Option(
+        parsing: .unconditional,
+        help: "Sampling temperature T: draws from softmax(logits / T); 1 is the model's distribution, below 1 sharper (fewer errors, less diversity)."
+    ) var temperature: Float = 1
+    @Option(
         help:
             "Write the strings to this file instead of standard output (a regular file is replaced whole, when complete; a device or FIFO is written into)."
     ) var output: String?
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
+        guard temperature > 0 && temperature.isFinite else {
+            throw ValidationError("--temperature must be a positive number (got \(temperature))")
+        }
     }
 
     func run() throws {
@@ -28,7 +35,7 @@ struct Sample: ParsableCommand {
         let session = try StoredModel.locate(model).session()
         // Written a block at a time: a count is limited by time, not memory.
         let file = try output.map { try OutputFile(path: $0) }
-        try session.sample(count: count, seed: seed) { strings in
+        try session.sample(count: count, seed: seed, temperature: temperature) { strings in
             if let signal = stop.signal {
                 throw UserError("stopped by signal \(signal); \(output.map { "\($0) was left as it was" } ?? "the output is incomplete")")
             }

@@ -221,20 +221,31 @@ public final class TrainingSession {
         configuration.objective == .maximumLikelihood ? .straightThrough : configuration.estimator
     }
 
-    /// `count` generated strings, each an exact categorical draw `argmax(ℓ_t + g_t)` at every
-    /// step (the paper's eq. 3), decoded with the padding at the end removed, from the
+    /// `count` generated strings, each an exact categorical draw `argmax(ℓ_t / T + g_t)` at
+    /// every step (the paper's eq. 3; `T` the sampling `temperature`, 1 for the model's own
+    /// distribution, below 1 sharper), decoded with the padding at the end removed, from the
     /// averaged weights when configured. The same `seed` gives the same strings.
-    public func sample(count: Int, seed: UInt64) -> [String] {
+    public func sample(count: Int, seed: UInt64, temperature: Float = 1) -> [String] {
         var out: [String] = []
         out.reserveCapacity(count)
-        sample(count: count, seed: seed) { out += $0 }
+        sample(count: count, seed: seed, temperature: temperature) { out += $0 }
         return out
     }
 
-    /// The strings of ``sample(count:seed:)``, handed to `body` a block at a time (at most
-    /// 1,000), so that a count is limited by time, not memory.
-    public func sample(count: Int, seed: UInt64, inBlocks body: ([String]) throws -> Void) rethrows {
+    /// The strings of ``sample(count:seed:temperature:)``, handed to `body` a block at a time
+    /// (at most 1,000), so that a count is limited by time, not memory.
+    public func sample(count: Int, seed: UInt64, temperature: Float = 1, inBlocks body: ([String]) throws -> Void) rethrows {
+        precondition(temperature > 0 && temperature.isFinite, "sample: temperature \(temperature)")
         try withSamplingWeights {
+            // ℓ/T by scaling the output layer, restored exactly afterwards.
+            let out = generator.output
+            let saved = [out.weight, out.bias].map { Array(UnsafeBufferPointer(start: $0.base, count: $0.count)) }
+            defer {
+                for (tensor, values) in zip([out.weight, out.bias], saved) { tensor.base.update(from: values, count: values.count) }
+            }
+            if temperature != 1 {
+                for tensor in [out.weight, out.bias] { for k in 0..<tensor.count { tensor.base[k] /= temperature } }
+            }
             let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
             let ws = Generator.Workspace(generator: generator, rows: rows)
             let random = CounterRandom(seed: seed)

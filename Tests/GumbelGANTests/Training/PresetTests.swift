@@ -91,7 +91,8 @@ import Testing
             if c.objective == .adversarial {
                 let a = try #require(r.adversarial)
                 #expect(a.discriminator.isFinite && a.generator.isFinite && a.realProbability > 0 && a.fakeProbability < 1)
-                #expect(r.negativeLogLikelihood == nil)
+                // A likelihood term (moses-gan) reports the real batch's NLL, else none.
+                #expect((r.negativeLogLikelihood != nil) == (c.likelihoodWeight > 0 && r.step > c.discriminatorWarmupIterations))
             } else {
                 #expect(r.adversarial == nil && (r.negativeLogLikelihood ?? .nan) > 0)
             }

@@ -78,6 +78,13 @@ extension ExternalProcesses {
             #expect(linked.status == 0, "\(linked.err)")
             #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.txt") == folder + "/target.txt")
             #expect(try String(contentsOfFile: folder + "/target.txt", encoding: .utf8).split(separator: "\n").count == 7)
+            for bad in ["0", "-1", "nan", "inf"] {
+                let refused = try runTrainer(["sample", "--run", folder + "/r", "--temperature", bad])
+                #expect(
+                    refused.status != 0 && refused.err.contains("--temperature must be a positive number") && refused.out.isEmpty, "\(refused.err)")
+            }
+            let sharp = try runTrainer(["sample", "--run", folder + "/r", "--count", "4", "--temperature", "0.5"])
+            #expect(sharp.status == 0 && sharp.out.split(separator: "\n").count == 4, "\(sharp.err)")
             if getuid() == 0 {  // a null device (1, 3) of our own, so that a regression cannot replace the system's
                 #expect(mknod(folder + "/null", S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)
                 let null = try runTrainer(["sample", "--run", folder + "/r", "--count", "3", "--output", folder + "/null"])

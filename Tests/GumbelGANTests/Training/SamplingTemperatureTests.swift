@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import GumbelGAN
+
+/// `sample(temperature:)`: draws from `softmax(ℓ / T)`.
+@Suite struct SamplingTemperatureTests {
+    /// With the output weights zeroed every logit vector is the bias `b`, so every symbol of
+    /// every string is an independent draw from `softmax(b / T)` (padding's bias kept far
+    /// below, so strings are full length): the symbol frequencies must match it within 5σ,
+    /// and differ from `T = 1`'s. The parameters come back bit for bit.
+    @Test func symbolFrequenciesFollowTheTemperature() throws {
+        var c = TrainingConfiguration(preset: .mle, seed: 3)
+        c.data = .grammar(Grammar(), size: 50)
+        let s = try TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
+        let out = s.generator.output
+        for k in 0..<out.weight.count { out.weight.base[k] = 0 }
+        let vocabulary = s.dataset.vocabulary
+        let bias: [Float] = [1.0, 0.2, -0.5, 0.6, -1.0, 0.0]
+        #expect(bias.count == vocabulary.count)
+        for k in 0..<bias.count { out.bias.base[k] = k == vocabulary.paddingIndex ? -1000 : bias[k] }
+        let before = Array(s.generator.parameters.values.values)
+
+        func frequencies(_ strings: [String]) -> [Double] {
+            var counts = [Double](repeating: 0, count: vocabulary.count)
+            for string in strings { for ch in string { counts[vocabulary.symbols.firstIndex(of: String(ch))!] += 1 } }
+            let total = counts.reduce(0, +)
+            return counts.map { $0 / total }
+        }
+        func softmax(_ t: Float) -> [Double] {
+            let e = (0..<bias.count).map { $0 == vocabulary.paddingIndex ? 0 : exp(Double(bias[$0] / t)) }
+            let z = e.reduce(0, +)
+            return e.map { $0 / z }
+        }
+        let count = 3000
+        let draws = Double(count * s.dataset.length)
+        var observed: [Float: [Double]] = [:]
+        for t: Float in [1, 0.5, 2] {
+            let strings = s.sample(count: count, seed: 11, temperature: t)
+            #expect(strings.allSatisfy { $0.count == s.dataset.length })
+            let (f, p) = (frequencies(strings), softmax(t))
+            for k in 0..<p.count {
+                let sigma = (p[k] * (1 - p[k]) / draws).squareRoot()
+                #expect(abs(f[k] - p[k]) <= 5 * sigma + 1e-12, "T \(t), symbol \(k): \(f[k]) against \(p[k])")
+            }
+            observed[t] = f
+        }
+        #expect(abs(observed[0.5]![0] - observed[1]![0]) > 0.05, "T 0.5 is sharper than T 1")
+        #expect(Array(s.generator.parameters.values.values) == before, "the output layer is restored")
+        #expect(s.sample(count: 40, seed: 2, temperature: 1) == s.sample(count: 40, seed: 2))
+    }
+}
