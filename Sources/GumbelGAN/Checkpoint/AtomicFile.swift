@@ -42,6 +42,20 @@ public func writeAll(_ bytes: Data, to fd: Int32) -> Int32? {
     }
 }
 
+/// Removes the temporary files in `folder` that writers no longer running left behind (a
+/// process killed while writing): `.<name>.tmp-<process>` whose process is gone, for the
+/// given `name` or, when nil, any name.
+public func removeStaleTemporaryFiles(in folder: String, name: String? = nil) {
+    let prefix = "." + (name ?? "")
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(prefix) {
+        guard let range = entry.range(of: ".tmp-", options: .backwards),
+            name == nil || range.lowerBound == entry.index(entry.startIndex, offsetBy: prefix.count),
+            let pid = Int32(entry[range.upperBound...]), kill(pid, 0) != 0 && errno == ESRCH
+        else { continue }
+        try? FileManager.default.removeItem(atPath: folder + "/" + entry)
+    }
+}
+
 /// Replaces the file at `path` with `bytes` atomically (see ``OutputFile``): a reader sees the
 /// old file or the new one, never a part; on any error the old file is untouched.
 public func writeAtomically(_ bytes: Data, to path: String) throws {

@@ -9,7 +9,8 @@ import Foundation
 /// renamed over it by ``commit()``, and the folder is synced: a reader sees the old file or
 /// the new one, never a part. Anything else (a device, a FIFO, a terminal) is written into
 /// as it is, since renaming over `/dev/null` would replace the system's. Every write is
-/// checked; an output dropped before ``commit()`` removes its temporary file.
+/// checked; an output dropped before ``commit()`` removes its temporary file, and one left by
+/// a killed writer of the same file is removed when the next one starts.
 public final class OutputFile {
     /// The path as given (what errors name).
     public let path: String
@@ -31,8 +32,10 @@ public final class OutputFile {
             replacing = nil
             fd = Glibc.open(target, O_WRONLY | O_CLOEXEC)
         } else {
-            let folder = (target as NSString).deletingLastPathComponent
-            let temporary = (folder.isEmpty ? "." : folder) + "/." + (target as NSString).lastPathComponent + ".tmp-\(getpid())"
+            let folder = (target as NSString).deletingLastPathComponent, name = (target as NSString).lastPathComponent
+            // A writer of this file killed mid-way (SIGKILL) left its temporary file: clear it.
+            removeStaleTemporaryFiles(in: folder.isEmpty ? "." : folder, name: name)
+            let temporary = (folder.isEmpty ? "." : folder) + "/." + name + ".tmp-\(getpid())"
             replacing = (target, temporary)
             fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }

@@ -54,12 +54,7 @@ public final class RunFolder {
     /// Removes temporary files left by writers that no longer run (a trainer killed while
     /// writing a checkpoint): `.<name>.tmp-<process>` whose process is gone.
     public func removeStaleTemporaryFiles() {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where name.hasPrefix(".") {
-            guard let range = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[range.upperBound...]),
-                kill(pid, 0) != 0 && errno == ESRCH
-            else { continue }
-            try? FileManager.default.removeItem(atPath: path + "/" + name)
-        }
+        GumbelGAN.removeStaleTemporaryFiles(in: path)
     }
 
     /// The checkpoint written after iteration `step`.

@@ -19,7 +19,16 @@ import Testing
         dropped = nil
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["link.txt", "target.txt"])
 
+        // Temporary files of this target left by writers that are gone are cleared; a live
+        // writer's, and other files', are not.
+        let (gone, alive, other) = (".target.txt.tmp-2147483646", ".target.txt.tmp-1", ".other.txt.tmp-2147483646")
+        for name in [gone, alive, other] { try "partial".write(toFile: folder + "/" + name, atomically: false, encoding: .utf8) }
         let file = try OutputFile(path: link)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+                == [alive, other, ".target.txt.tmp-\(getpid())", "link.txt", "target.txt"].sorted())
+        try FileManager.default.removeItem(atPath: folder + "/" + alive)
+        try FileManager.default.removeItem(atPath: folder + "/" + other)
         try file.write(Data("new\n".utf8))
         try file.write(Data("lines\n".utf8))
         try file.commit()
