@@ -22,7 +22,7 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     /// The molecule benchmark's maximum-likelihood reference (a CharRNN-like generator): MOSES's
     /// training split (`data/moses/train.txt`, from `launch/moses-data`), embedding 64, 2 LSTM
     /// layers of 256, batches of 256, Adam 2e-3 falling linearly to 0 over 6,600 iterations
-    /// (about 1.1 passes, 88 min under `mpirun -np 2` on 2 cores).
+    /// (about 1.1 passes, about 70 min under `mpirun -np 2` on 2 cores).
     case mosesMLE = "moses-mle"
     /// The molecule benchmark's adversarial phase, meant to start from a `moses-mle` run
     /// (`--init-generator`): RelGAN's hard-feedback generator, the paper's loss plus the real
