@@ -9,7 +9,7 @@ public struct IterationReport: Sendable, Equatable {
     /// This rank's summed negative log-likelihood (nats) of the real batch: maximum-likelihood
     /// runs, and adversarial generator updates with a likelihood term (`mleWeight`); else nil.
     public var likelihoodSum: Double?
-    /// The symbols of the global batch, when `likelihoodSum` is set.
+    /// The symbols of the global batch (what `likelihoodSum` is summed over).
     public var likelihoodSymbols = 0
     /// Whether this was a pre-training iteration.
     public var pretraining = false

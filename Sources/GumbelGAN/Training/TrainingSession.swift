@@ -133,11 +133,10 @@ public final class TrainingSession {
                     learningRateScale: scale, entropyBonus: c.entropyBonus, likelihoodWeight: c.likelihoodWeight, random: random,
                     updatingGenerator: j >= c.discriminatorWarmupIterations)
                 report.likelihoodSum = report.adversarial?.likelihoodSum
-                report.likelihoodSymbols = c.batchSize * dataset.length
             } else if let likelihood {
                 report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
-                report.likelihoodSymbols = c.batchSize * dataset.length
             }
+            report.likelihoodSymbols = c.batchSize * dataset.length
         }
         if let average = averagedGenerator {
             let (beta, a, theta) = (c.generatorAverage, average.pointer, generator.parameters.values.pointer)
@@ -180,13 +179,18 @@ public final class TrainingSession {
     }
 
     /// Runs `body` with the generator's weights replaced by their moving average (when
-    /// configured), and puts the trained weights back after.
-    public func withSamplingWeights<T>(_ body: () throws -> T) rethrows -> T {
-        guard let average = averagedGenerator else { return try body() }
-        let trained = FloatBuffer(count: average.count)
-        trained.copy(from: generator.parameters.values)
-        generator.parameters.values.copy(from: average)
-        defer { generator.parameters.values.copy(from: trained) }
+    /// configured) and its output layer scaled by `1 / temperature` (logits `ℓ / T`), and puts
+    /// the trained weights back after, bit for bit.
+    public func withSamplingWeights<T>(temperature: Float = 1, _ body: () throws -> T) rethrows -> T {
+        guard averagedGenerator != nil || temperature != 1 else { return try body() }
+        let values = generator.parameters.values
+        let trained = FloatBuffer(count: values.count)
+        trained.copy(from: values)
+        defer { values.copy(from: trained) }
+        if let average = averagedGenerator { values.copy(from: average) }
+        if temperature != 1 {
+            for tensor in [generator.output.weight, generator.output.bias] { for k in 0..<tensor.count { tensor.base[k] /= temperature } }
+        }
         return try body()
     }
 
@@ -236,16 +240,7 @@ public final class TrainingSession {
     /// (at most 1,000), so that a count is limited by time, not memory.
     public func sample(count: Int, seed: UInt64, temperature: Float = 1, inBlocks body: ([String]) throws -> Void) rethrows {
         precondition(temperature > 0 && temperature.isFinite, "sample: temperature \(temperature)")
-        try withSamplingWeights {
-            // ℓ/T by scaling the output layer, restored exactly afterwards.
-            let out = generator.output
-            let saved = [out.weight, out.bias].map { Array(UnsafeBufferPointer(start: $0.base, count: $0.count)) }
-            defer {
-                for (tensor, values) in zip([out.weight, out.bias], saved) { tensor.base.update(from: values, count: values.count) }
-            }
-            if temperature != 1 {
-                for tensor in [out.weight, out.bias] { for k in 0..<tensor.count { tensor.base[k] /= temperature } }
-            }
+        try withSamplingWeights(temperature: temperature) {
             let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
             let ws = Generator.Workspace(generator: generator, rows: rows)
             let random = CounterRandom(seed: seed)
