@@ -65,6 +65,10 @@ struct TrainingOptions: ParsableArguments {
         parsing: .unconditional,
         help: "Weight of the teacher-forced NLL of the real batch added to the generator's adversarial loss (default: 0).")
     var mleWeight: Float?
+    @Option(
+        parsing: .unconditional,
+        help: "Maximum-likelihood batches come from one of K groups of the examples sorted by length and stop at their longest (default: 0, off).")
+    var lengthBuckets: Int?
     @Option(parsing: .unconditional, help: "Iterations of maximum-likelihood pre-training of the generator before the adversarial ones (default: 0).")
     var pretrainIterations: Int?
     @Option(parsing: .unconditional, help: "The pre-training's Adam learning rate (default: 0.001, beta1 0.9).") var pretrainLearningRate: Float?
@@ -136,6 +140,7 @@ struct TrainingOptions: ParsableArguments {
         if let v = discriminatorSteps { c.discriminatorSteps = v }
         if let v = discriminatorWarmup { c.discriminatorWarmup = v }
         if let v = mleWeight { c.mleWeight = v }
+        if let v = lengthBuckets { c.lengthBuckets = v }
         if let v = dropout { c.dropout = v }
         if let v = pretrainIterations { c.pretrainIterations = v }
         if let v = pretrainLearningRate { c.pretrainLearningRate = v }

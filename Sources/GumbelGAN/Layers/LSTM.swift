@@ -215,12 +215,13 @@ public struct LSTM {
     }
 
     /// After all steps' backward: `∂L/∂W_ih += Σ_t da_t x_tᵀ`, `∂L/∂W_hh += Σ_t da_t h_tᵀ`,
-    /// `∂L/∂b_ih`, `∂L/∂b_hh += Σ_t Σ_rows da_t`, each as one product over all steps
-    /// (the inputs as the forward pass kept them).
-    public func accumulateWeightGradients(_ a: LSTMActivations) {
-        let da = a.allGateGradients
-        gemm(da, .none, a.allInputs, .transposed, into: weightIHGradient.matrix, .accumulate)
-        gemm(da, .none, a.hiddens(0..<a.steps), .transposed, into: weightHHGradient.matrix, .accumulate)
+    /// `∂L/∂b_ih`, `∂L/∂b_hh += Σ_t Σ_rows da_t`, each as one product over steps
+    /// `0 ..< steps` (all by default; the inputs as the forward pass kept them).
+    public func accumulateWeightGradients(_ a: LSTMActivations, steps: Int? = nil) {
+        let columns = 0..<(steps ?? a.steps) * a.rows
+        let da = a.allGateGradients.columns(columns)
+        gemm(da, .none, a.allInputs.columns(columns), .transposed, into: weightIHGradient.matrix, .accumulate)
+        gemm(da, .none, a.hiddens(0..<(steps ?? a.steps)), .transposed, into: weightHHGradient.matrix, .accumulate)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * hiddenSize) { sums in
             let sums = sums.baseAddress!
             sums.initialize(repeating: 0, count: 4 * hiddenSize)

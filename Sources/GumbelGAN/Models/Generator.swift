@@ -274,7 +274,7 @@ public final class Generator {
         precondition(dy.shape == ws.samples.shape, "Generator.backward: gradient \(dy.shape), samples \(ws.samples.shape)")
         let soft = estimator == .straightThrough ? ws.companionSamples : ws.samples
         let throughFeedback = estimator != .hardFeedback
-        backwardThroughSteps(ws, throughFeedback: throughFeedback) { t in
+        backwardThroughSteps(ws, steps: length, throughFeedback: throughFeedback) { t in
             let dLogits = ws.logitGradients[t]
             dLogits.copy(from: dy[t])
             if throughFeedback && t < length - 1 { add(ws.feedbackGradient.base, to: dLogits.base, count: dLogits.count) }
@@ -289,40 +289,43 @@ public final class Generator {
 
     // MARK: Maximum likelihood
 
-    /// Teacher forcing: the logits of every step with the one-hot data `inputs` (`[T, rows, V]`,
-    /// step `t` holding symbol `t`) fed back in place of samples. The initial state is what
-    /// ``drawNoise(_:random:step:firstRow:includingGumbel:)`` left (zero for ``GeneratorInitialState/zero``).
-    public func forward(_ ws: Workspace, teacherInputs inputs: Tensor) {
+    /// Teacher forcing: the logits of steps `0 ..< steps` (all `T` by default) with the one-hot
+    /// data `inputs` (`[T, rows, V]`, step `t` holding symbol `t`) fed back in place of samples.
+    /// The initial state is what ``drawNoise(_:random:step:firstRow:includingGumbel:)`` left
+    /// (zero for ``GeneratorInitialState/zero``). Fewer steps skip a batch's trailing padding.
+    public func forward(_ ws: Workspace, teacherInputs inputs: Tensor, steps: Int? = nil) {
+        let steps = steps ?? length
+        precondition(steps >= 1 && steps <= length, "Generator.forward: \(steps) steps of \(length)")
         setLearnedState(ws)
         ws.fedInputs = inputs
-        for t in 0..<length {
+        for t in 0..<steps {
             if t > 0 { step(t, input: inputs[t - 1], ws) }
             output.forward(ws.top.hidden(t), .transposed, into: ws.logits[t])
         }
     }
 
-    /// Backward of ``forward(_:teacherInputs:)`` from the logit gradients already in
-    /// `ws.logitGradients` (the workspace keeps the inputs it read).
-    public func backwardTeacherForced(_ ws: Workspace) {
-        backwardThroughSteps(ws, throughFeedback: false) { _ in }
+    /// Backward of ``forward(_:teacherInputs:steps:)`` over the same `steps` from the logit
+    /// gradients already in `ws.logitGradients` (the workspace keeps the inputs it read).
+    public func backwardTeacherForced(_ ws: Workspace, steps: Int? = nil) {
+        backwardThroughSteps(ws, steps: steps ?? length, throughFeedback: false) { _ in }
     }
 
     // MARK: Shared
 
-    /// Visits steps `T−1 … 0`: `logitGradient(t)` completes `ws.logitGradients[t]` (it may
+    /// Visits steps `steps−1 … 0` (`steps` ≤ T): `logitGradient(t)` completes `ws.logitGradients[t]` (it may
     /// read `ws.feedbackGradient`, the gradient reaching input `t` from step `t + 1`), then
     /// the gradient flows into the top layer's `h_t` and back through the LSTM step that made
     /// it, layer by layer down the stack (through the dropout masks), into the input (and the
     /// embedding). Weight gradients are accumulated once at the end, over all steps.
     /// `throughFeedback: false` leaves out the gradient into the fed inputs (teacher forcing
     /// and hard feedback feed constants), which the next step would otherwise read.
-    private func backwardThroughSteps(_ ws: Workspace, throughFeedback: Bool, _ logitGradient: (Int) -> Void) {
+    private func backwardThroughSteps(_ ws: Workspace, steps: Int, throughFeedback: Bool, _ logitGradient: (Int) -> Void) {
         for a in ws.layers {
             a.hiddenGradient.zero()
             a.cellGradient.zero()
         }
         let top = layers.count - 1
-        for t in stride(from: length - 1, through: 0, by: -1) {
+        for t in stride(from: steps - 1, through: 0, by: -1) {
             logitGradient(t)
             output.inputGradient(ws.logitGradients[t], into: ws.outputHiddenGradient, .transposed)
             guard t > 0 else {
@@ -346,10 +349,10 @@ public final class Generator {
                 layers[0].inputGradient(step: t - 1, ws.layers[0], into: ws.feedbackGradient)
             }
         }
-        output.accumulateGradients(input: ws.top.hiddens(0..<length), .transposed, outputGradient: ws.logitGradients.matrix)
-        for (k, layer) in layers.enumerated() { layer.accumulateWeightGradients(ws.layers[k]) }
+        output.accumulateGradients(input: ws.top.hiddens(0..<steps), .transposed, outputGradient: ws.logitGradients.steps(0..<steps))
+        for (k, layer) in layers.enumerated() { layer.accumulateWeightGradients(ws.layers[k], steps: steps - 1) }
         if let embedding, let dEmbedded = ws.embeddedGradients {
-            embedding.accumulateGradients(input: ws.fedInputs.steps(0..<(length - 1)), outputGradient: dEmbedded.matrix)
+            embedding.accumulateGradients(input: ws.fedInputs.steps(0..<(steps - 1)), outputGradient: dEmbedded.steps(0..<(steps - 1)))
         }
         for (k, c0) in learnedCells.enumerated() { addRowSums(of: ws.layers[k].cellGradient, to: c0.gradient.base) }
         for (k, h0) in learnedHiddens.enumerated() { addRowSums(of: ws.layers[k].hiddenGradient, to: h0.gradient.base) }

@@ -61,6 +61,12 @@ public struct Tensor {
             rows: range.count * shape[1], columns: shape[2])
     }
 
+    /// For a rank-3 tensor `[T, B, C]`: its first `n` steps as a `[n, B, C]` tensor (no copy).
+    public func prefix(steps n: Int) -> Tensor {
+        precondition(shape.count == 3 && n >= 0 && n <= shape[0], "Tensor.prefix(steps: \(n)) on shape \(shape)")
+        return Tensor(storage, offset: offset, shape: [n, shape[1], shape[2]])
+    }
+
     /// The values as a buffer pointer (no copy).
     public var values: UnsafeMutableBufferPointer<Float> { .init(start: base, count: count) }
 

@@ -74,6 +74,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// `λ ·` the teacher-forced NLL per symbol of the iteration's real batch, which holds a
     /// pre-trained generator near the data while the discriminator's gradient moves it.
     public var mleWeight: Float?
+    /// Maximum-likelihood iterations draw each batch from one of this many groups of the
+    /// training examples sorted by length, and run only up to the batch's longest example and
+    /// its end (default 0: batches drawn from all examples, every position computed).
+    public var lengthBuckets: Int?
     /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
     /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
     public var dataDigest: String?
@@ -86,6 +90,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorStepCount: Int { discriminatorSteps ?? 1 }
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }
+    public var lengthBucketCount: Int { lengthBuckets ?? 0 }
 
     /// Pre-training iterations (0 when none).
     public var pretraining: Int { pretrainIterations ?? 0 }

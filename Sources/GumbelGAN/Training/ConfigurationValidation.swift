@@ -89,6 +89,12 @@ extension TrainingConfiguration {
             likelihoodWeight == 0 || objective == .adversarial, ["mleWeight", "objective"],
             "%0 mixes likelihood into an adversarial generator's loss; with %1 mle the loss is all likelihood")
         try require(
+            lengthBucketCount >= 0 && lengthBucketCount <= 65_536, ["lengthBuckets"],
+            "%0 must lie in [0, 65536] (got \(lengthBucketCount))")
+        try require(
+            lengthBucketCount == 0 || objective == .maximumLikelihood || pretraining > 0, ["lengthBuckets", "objective", "pretrainIterations"],
+            "%0 groups maximum-likelihood batches; this run has none: use %1 mle or %2, or leave %0 at 0")
+        try require(
             pretraining == 0 || objective == .adversarial, ["pretrainIterations", "objective"],
             "%0 pre-trains the generator of an adversarial run; with %1 mle, raise --iterations instead")
         if let rate = pretrainLearningRate {
@@ -101,6 +107,14 @@ extension TrainingConfiguration {
         for (key, rows) in [("batchSize", batchSize), ("generatorBatchSize", generatorBatchSize)]
         where rows / unit < ranks && (key == "batchSize" || objective == .adversarial) {
             throw ConfigurationError([key], "%0 \(rows) is smaller than the \(ranks) ranks (in whole packs); raise %0 or use fewer ranks")
+        }
+    }
+
+    /// Checks the settings that depend on the training data, once it is read: `examples`
+    /// training examples.
+    public func validate(examples: Int) throws {
+        if lengthBucketCount > examples {
+            throw ConfigurationError(["lengthBuckets"], "%0 (\(lengthBucketCount)) must not exceed the training examples (\(examples))")
         }
     }
 }

@@ -26,13 +26,16 @@ public final class LikelihoodStep {
 
     /// Trains on this rank's examples `symbols` (`shard.count × T` indices) and returns their
     /// summed negative log-likelihood (nats) before the update. `learningRateScale` scales the
-    /// learning rate.
-    public func run(step: Int, symbols: UnsafeBufferPointer<Int32>, learningRateScale: Float = 1, random: CounterRandom) -> Double {
+    /// learning rate. `steps` < T scores and trains only the first `steps` positions (a batch
+    /// whose examples all end earlier: the rest is padding after padding); the loss keeps its
+    /// normalisation by T, so a full batch's gradient is unchanged.
+    public func run(step: Int, symbols: UnsafeBufferPointer<Int32>, steps: Int? = nil, learningRateScale: Float = 1, random: CounterRandom) -> Double
+    {
         guard let optimizer else { preconditionFailure("LikelihoodStep.run: a scoring step has no optimiser") }
         let g = generator
-        let nll = score(symbols, random: random, step: step, scale: 1 / Float(globalRows * g.length))
+        let nll = score(symbols, random: random, step: step, scale: 1 / Float(globalRows * g.length), steps: steps ?? g.length)
         g.parameters.zeroGradients()
-        g.backwardTeacherForced(workspace)
+        g.backwardTeacherForced(workspace, steps: steps)
         optimizer.step(g.parameters, learningRateScale: learningRateScale)
         return nll
     }
@@ -55,16 +58,19 @@ public final class LikelihoodStep {
     }
 
     /// The summed NLL of `symbols`; writes `scale · ∂/∂logits` into the workspace.
-    private func score(_ symbols: UnsafeBufferPointer<Int32>, random: CounterRandom, step: Int, scale: Float, rowOffset: Int = 0) -> Double {
+    private func score(_ symbols: UnsafeBufferPointer<Int32>, random: CounterRandom, step: Int, scale: Float, rowOffset: Int = 0, steps: Int? = nil)
+        -> Double
+    {
         let (g, length, rows) = (generator, generator.length, shard.count)
         precondition(symbols.count == rows * length, "LikelihoodStep: \(symbols.count) symbols for \(rows) × \(length)")
         RealInputs.writeOneHot(symbols, into: inputs)
         let firstRow = shard.lowerBound + rowOffset
         if g.initialState.drawsNoise { g.drawNoise(workspace, random: random, step: step, firstRow: firstRow, includingGumbel: false) }
         if scale != 0 { g.drawDropout(workspace, random: random, step: step, firstRow: firstRow) }
-        g.forward(workspace, teacherInputs: inputs)
+        let steps = steps ?? length
+        g.forward(workspace, teacherInputs: inputs, steps: steps)
         return SequenceLikelihood.negativeLogLikelihood(
-            logits: workspace.logits, targets: inputs, scale: scale,
-            gradients: workspace.logitGradients)
+            logits: workspace.logits.prefix(steps: steps), targets: inputs.prefix(steps: steps), scale: scale,
+            gradients: workspace.logitGradients.prefix(steps: steps))
     }
 }

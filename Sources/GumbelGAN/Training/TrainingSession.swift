@@ -16,6 +16,8 @@ public final class TrainingSession {
     public let shards: BatchShards
     /// `shards.real.count × T`: this iteration's real examples on this rank.
     var batch: [Int32]
+    /// The examples grouped by length, for maximum-likelihood batches (`lengthBuckets`).
+    let buckets: LengthBuckets?
     /// The training strings' figures for evaluation, computed at the first evaluation.
     public private(set) lazy var trainingReference = SampleMetrics.Reference(
         training: dataset.strings, symbols: Self.symbols(dataset.vocabulary.tokenization))
@@ -46,6 +48,13 @@ public final class TrainingSession {
             realRows: c.batchSize, generatedRows: adversarialRun ? c.generatorBatchSize : 0,
             unit: adversarialRun ? c.pack : 1, communicator: communicator)
         batch = [Int32](repeating: 0, count: shards.real.count * t)
+        try c.validate(examples: dataset.strings.count)
+        if c.lengthBucketCount > 0 {
+            buckets = LengthBuckets(
+                symbols: dataset.symbols, length: t, padding: Int32(dataset.vocabulary.paddingIndex), count: c.lengthBucketCount)
+        } else {
+            buckets = nil
+        }
         if c.generatorAverage > 0 {
             averagedGenerator = FloatBuffer(count: generator.parameters.count)
             averagedGenerator!.copy(from: generator.parameters.values)
@@ -124,7 +133,7 @@ public final class TrainingSession {
                 }
             }
         }
-        drawBatch(step: i)
+        let steps = drawBatch(step: i, byLength: adversarial == nil || j < 0)
         batch.withUnsafeBufferPointer { symbols in
             if let adversarial, j >= 0 {
                 report.adversarial = adversarial.run(
@@ -134,7 +143,7 @@ public final class TrainingSession {
                     updatingGenerator: j >= c.discriminatorWarmupIterations)
                 report.likelihoodSum = report.adversarial?.likelihoodSum
             } else if let likelihood {
-                report.likelihoodSum = likelihood.run(step: i, symbols: symbols, learningRateScale: scale, random: random)
+                report.likelihoodSum = likelihood.run(step: i, symbols: symbols, steps: steps, learningRateScale: scale, random: random)
             }
             report.likelihoodSymbols = c.batchSize * dataset.length
         }
@@ -204,16 +213,31 @@ public final class TrainingSession {
 
     /// Row `r` of iteration `step`'s global minibatch is training example `⌊u·n⌋` for the
     /// uniform draw `u` at `(minibatch, step, rowOffset + r, 0)`: sampling with replacement,
-    /// computed alike on every rank; this rank copies the rows of its shard.
-    func drawBatch(step: Int, rowOffset: Int = 0) {
+    /// computed alike on every rank; this rank copies the rows of its shard. With length
+    /// buckets and `byLength`, the batch is bucket `⌊u'·K⌋` (`u'` at `(minibatch, step,
+    /// rowOffset, 1)`) and row `r` its example at `u`. Returns the steps the global batch
+    /// needs (nil: all of them).
+    @discardableResult
+    func drawBatch(step: Int, rowOffset: Int = 0, byLength: Bool = false) -> Int? {
         let (n, t) = (dataset.strings.count, dataset.length)
+        func unit(_ row: Int, _ index: Int) -> Float { CounterRandom.openUnit(random.bits(.minibatch, step: step, row: row, index: index)) }
+        var examples: [Int]
+        var steps: Int? = nil
+        if byLength, let buckets {
+            let b = buckets.bucket(unit(rowOffset, 1))
+            // Every rank draws the whole batch: the steps are its longest example's.
+            examples = (0..<shards.realRows).map { buckets.example(bucket: b, unit(rowOffset + $0, 0)) }
+            steps = buckets.steps(examples)
+            examples = Array(examples[shards.real])
+        } else {
+            examples = shards.real.map { min(Int(unit(rowOffset + $0, 0) * Float(n)), n - 1) }
+        }
         dataset.symbols.withUnsafeBufferPointer { all in
-            for (k, r) in shards.real.enumerated() {
-                let u = CounterRandom.openUnit(random.bits(.minibatch, step: step, row: rowOffset + r, index: 0))
-                let example = min(Int(u * Float(n)), n - 1)
+            for (k, example) in examples.enumerated() {
                 for j in 0..<t { batch[k * t + j] = all[example * t + j] }
             }
         }
+        return steps
     }
 
     // MARK: Sampling and evaluation

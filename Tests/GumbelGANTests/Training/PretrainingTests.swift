@@ -35,14 +35,16 @@ import Testing
     /// A run stopped inside pre-training, saved and restored, continues to the bits of the
     /// run that was never stopped; also with an embedding and stacked layers with dropout, a
     /// learned initial state and a likelihood term,
-    /// and RelGAN's recipe (hard feedback, 3 discriminator updates) stopped after pre-training.
-    @Test(arguments: [("plain", 3), ("stacked", 3), ("relgan", 8)])
+    /// and RelGAN's recipe (hard feedback, 3 discriminator updates) stopped after pre-training,
+    /// and pre-training over batches from 2 length buckets.
+    @Test(arguments: [("plain", 3), ("stacked", 3), ("relgan", 8), ("buckets", 3)])
     func resumeInsidePretrainingIsBitwise(variant: String, stopAt: Int) throws {
         var c = configuration(loss: .rsgan)
         if variant == "stacked" {
             (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout) = (5, 2, 3, 0.25)
             (c.initialState, c.mleWeight) = (.learned, 0.5)
         }
+        if variant == "buckets" { (c.lengthBuckets, c.embeddingSize) = (2, 4) }
         if variant == "relgan" { (c.estimator, c.discriminatorSteps, c.embeddingSize) = (.hardFeedback, 3, 4) }
         let dataset = try Dataset.load(c.data, seed: c.seed)
         let straight = try TrainingSession(configuration: c, dataset: dataset)

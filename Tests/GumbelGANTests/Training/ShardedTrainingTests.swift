@@ -7,9 +7,10 @@ import Testing
     /// A preset, or tuned with the relativistic loss (`rsgan`), after 4 iterations of
     /// pre-training (`pretrained`), both, or with an embedding and 2 layers with dropout
     /// in both networks, a learned initial state and a likelihood term (`stacked`), or RelGAN's recipe: hard feedback, rsgan, 3 discriminator
-    /// updates per iteration, after 2 of pre-training (`hard-feedback`).
+    /// updates per iteration, after 2 of pre-training (`hard-feedback`), or maximum likelihood
+    /// of a stacked, embedded generator over batches from 3 length buckets (`mle-buckets`).
     func configuration(_ variant: String) -> TrainingConfiguration {
-        let preset = Preset(rawValue: variant) ?? .tuned
+        let preset = Preset(rawValue: variant) ?? (variant == "mle-buckets" ? .mle : .tuned)
         var c = TrainingConfiguration(preset: preset, seed: 7)
         if variant == "rsgan-pretrained" { (c.loss, c.pretrainIterations) = (.rsgan, 4) }
         if variant == "rsgan" { c.loss = .rsgan }
@@ -18,6 +19,9 @@ import Testing
         if variant == "stacked" {
             (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3)
             (c.initialState, c.mleWeight) = (.learned, 0.5)
+        }
+        if variant == "mle-buckets" {
+            (c.embeddingSize, c.layers, c.dropout, c.initialState, c.lengthBuckets) = (4, 2, 0.2, .learned, 3)
         }
         c.batchSize = 24
         c.generatorBatchSize = preset == .paperB ? 48 : 24
@@ -59,7 +63,7 @@ import Testing
 
     /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
     /// replicas.
-    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback"])
+    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback", "mle-buckets"])
     func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)
         let single = try run(c, ranks: 1, iterations: 8)[0]

@@ -207,6 +207,15 @@ extension ExternalProcesses {
                 (["--embedding", "-1"], "--embedding must lie in [0, 65536] (got -1)"),
                 (["--layers", "2", "--dropout", "1"], "--dropout must lie in [0, 1) (got 1.0)"),
                 (["--tokens", "words"], "--tokens applies to --data files only"),
+                (
+                    ["--length-buckets", "4"],
+                    "--length-buckets groups maximum-likelihood batches; this run has none: use --objective mle or --pretrain-iterations"
+                ),
+                (["--preset", "mle", "--length-buckets", "-2"], "--length-buckets must lie in [0, 65536] (got -2)"),
+                (
+                    ["--preset", "mle", "--training-size", "50", "--length-buckets", "60"],
+                    "--length-buckets (60) must not exceed the training examples (50)"
+                ),
             ] {
                 let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
                 #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
