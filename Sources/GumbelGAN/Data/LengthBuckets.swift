@@ -1,8 +1,9 @@
 /// The training examples grouped by length, for maximum-likelihood batches that skip the
 /// padding: the examples sorted by length (ties by index) and cut into `count` runs of equal
-/// size (to within one). A batch draws one run uniformly, then each row uniformly within it,
-/// so every example is still drawn with probability `1/n` per row; a batch of short examples
-/// then stops at its longest example's end instead of running over the whole padded length.
+/// size (to within one). Each batch comes from one run, every `count` batches visit each run
+/// once, and rows are drawn uniformly within the run, so every example is still drawn with
+/// probability `1/n` per row; a batch of short examples then stops at its longest example's
+/// end instead of running over the whole padded length.
 public struct LengthBuckets: Sendable {
     /// Example indices sorted by length.
     let order: [Int32]
@@ -42,8 +43,15 @@ public struct LengthBuckets: Sendable {
     /// The number of buckets.
     public var count: Int { bounds.count - 1 }
 
-    /// The bucket of the uniform draw `u` in (0, 1).
-    public func bucket(_ u: Float) -> Int { min(Int(u * Float(count)), count - 1) }
+    /// The bucket of iteration `i`: each `count` consecutive iterations visit every bucket
+    /// once, alternating between the shortest and the longest left (0, K−1, 1, K−2, …).
+    /// Batches drawn at random could give several long ones in a row, and Adam follows them:
+    /// on MOSES, with random buckets, the mean length of samples swung from 37 to 41 (the
+    /// data's 36) between checkpoints.
+    public func bucket(iteration i: Int) -> Int {
+        let p = i % count
+        return p % 2 == 0 ? p / 2 : count - 1 - p / 2
+    }
 
     /// The example of bucket `b` for the uniform draw `u` in (0, 1).
     public func example(bucket b: Int, _ u: Float) -> Int {

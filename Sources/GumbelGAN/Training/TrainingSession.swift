@@ -214,9 +214,9 @@ public final class TrainingSession {
     /// Row `r` of iteration `step`'s global minibatch is training example `⌊u·n⌋` for the
     /// uniform draw `u` at `(minibatch, step, rowOffset + r, 0)`: sampling with replacement,
     /// computed alike on every rank; this rank copies the rows of its shard. With length
-    /// buckets and `byLength`, the batch is bucket `⌊u'·K⌋` (`u'` at `(minibatch, step,
-    /// rowOffset, 1)`) and row `r` its example at `u`. Returns the steps the global batch
-    /// needs (nil: all of them).
+    /// buckets and `byLength`, the batch comes from bucket ``LengthBuckets/bucket(iteration:)``
+    /// of `step` and row `r` is its example at `u`. Returns the steps the global batch needs
+    /// (nil: all of them).
     @discardableResult
     func drawBatch(step: Int, rowOffset: Int = 0, byLength: Bool = false) -> Int? {
         let (n, t) = (dataset.strings.count, dataset.length)
@@ -224,7 +224,7 @@ public final class TrainingSession {
         var examples: [Int]
         var steps: Int? = nil
         if byLength, let buckets {
-            let b = buckets.bucket(unit(rowOffset, 1))
+            let b = buckets.bucket(iteration: step)
             // Every rank draws the whole batch: the steps are its longest example's.
             examples = (0..<shards.realRows).map { buckets.example(bucket: b, unit(rowOffset + $0, 0)) }
             steps = buckets.steps(examples)

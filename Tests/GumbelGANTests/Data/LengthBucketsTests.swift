@@ -38,13 +38,17 @@ import Testing
         #expect(buckets.steps([0, 5]) == 6)
     }
 
-    /// The draws reach every example of the chosen bucket and no other.
+    /// The draws reach every example of the chosen bucket and no other; every K iterations
+    /// visit each bucket once, alternating short and long.
     @Test func drawsStayInTheirBucket() {
         let buckets = LengthBuckets(symbols: symbols(Array(0..<12), length: 12), length: 12, padding: 2, count: 3)
         for b in 0..<3 {
             let drawn = Set(stride(from: Float(0.001), to: 1, by: 0.01).map { buckets.example(bucket: b, $0) })
             #expect(drawn == Set((4 * b)..<(4 * b + 4)))
         }
-        #expect(Set(stride(from: Float(0.001), to: 1, by: 0.01).map(buckets.bucket)) == [0, 1, 2])
+        let eight = LengthBuckets(symbols: symbols(Array(0..<16), length: 16), length: 16, padding: 2, count: 8)
+        #expect((0..<8).map(eight.bucket(iteration:)) == [0, 7, 1, 6, 2, 5, 3, 4])
+        for start in [5, 13, 100] { #expect(Set((start..<(start + 8)).map(eight.bucket(iteration:))).count == 8) }
+        #expect((0..<6).map(buckets.bucket(iteration:)) == [0, 2, 1, 0, 2, 1])
     }
 }
