@@ -221,20 +221,18 @@ public final class TrainingSession {
     func drawBatch(step: Int, rowOffset: Int = 0, byLength: Bool = false) -> Int? {
         let (n, t) = (dataset.strings.count, dataset.length)
         func unit(_ row: Int, _ index: Int) -> Float { CounterRandom.openUnit(random.bits(.minibatch, step: step, row: row, index: index)) }
-        var examples: [Int]
-        var steps: Int? = nil
-        if byLength, let buckets {
-            let b = buckets.bucket(iteration: step)
-            // Every rank draws the whole batch: the steps are its longest example's.
-            examples = (0..<shards.realRows).map { buckets.example(bucket: b, unit(rowOffset + $0, 0)) }
-            steps = buckets.steps(examples)
-            examples = Array(examples[shards.real])
-        } else {
-            examples = shards.real.map { min(Int(unit(rowOffset + $0, 0) * Float(n)), n - 1) }
+        let bucket = byLength ? buckets.map { ($0, $0.bucket(iteration: step)) } : nil
+        func example(_ r: Int) -> Int {
+            let u = unit(rowOffset + r, 0)
+            if let (buckets, b) = bucket { return buckets.example(bucket: b, u) }
+            return min(Int(u * Float(n)), n - 1)
         }
+        // Every rank visits the whole bucketed batch: the steps are its longest example's.
+        let steps = bucket.map { buckets, _ in buckets.steps((0..<shards.realRows).lazy.map(example)) }
         dataset.symbols.withUnsafeBufferPointer { all in
-            for (k, example) in examples.enumerated() {
-                for j in 0..<t { batch[k * t + j] = all[example * t + j] }
+            for (k, r) in shards.real.enumerated() {
+                let e = example(r)
+                for j in 0..<t { batch[k * t + j] = all[e * t + j] }
             }
         }
         return steps
