@@ -16,6 +16,10 @@ struct Sample: ParsableCommand {
         parsing: .unconditional,
         help: "Sampling temperature T: draws from softmax(logits / T); 1 is the model's distribution, below 1 sharper (fewer errors, less diversity)."
     ) var temperature: Float = 1
+    @Flag(
+        help:
+            "End each string at its first padding symbol, as samplers that stop at their end token read it (MOSES's CharRNN, TextGAN-PyTorch); without it padding inside a string is kept (the paper's validity counts such strings invalid)."
+    ) var endAtPadding = false
     @Option(
         help:
             "Write the strings to this file instead of standard output (a regular file is replaced whole, when complete; a device or FIFO is written into)."
@@ -35,7 +39,7 @@ struct Sample: ParsableCommand {
         let session = try StoredModel.locate(model).session()
         // Written a block at a time: a count is limited by time, not memory.
         let file = try output.map { try OutputFile(path: $0) }
-        try session.sample(count: count, seed: seed, temperature: temperature) { strings in
+        try session.sample(count: count, seed: seed, temperature: temperature, endingAtPadding: endAtPadding) { strings in
             if let signal = stop.signal {
                 throw UserError("stopped by signal \(signal); \(output.map { "\($0) was left as it was" } ?? "the output is incomplete")")
             }

@@ -84,9 +84,10 @@ public struct Vocabulary: Sendable, Equatable {
     }
 
     /// The string of `indices` with the padding at the end removed (padding inside stays,
-    /// shown as the padding symbol).
-    public func decode<S: Sequence>(_ indices: S) -> String where S.Element == Int32 {
-        var tokens = indices.map { symbols[Int($0)] }
+    /// shown as the padding symbol); `endingAtPadding` ends it at its first padding instead,
+    /// as a sampler that stops at its end token reads it.
+    public func decode<S: Sequence>(_ indices: S, endingAtPadding: Bool = false) -> String where S.Element == Int32 {
+        var tokens = endingAtPadding ? indices.prefix { Int($0) != paddingIndex }.map { symbols[Int($0)] } : indices.map { symbols[Int($0)] }
         while tokens.last == padding { tokens.removeLast() }
         return tokenization.join(tokens)
     }

@@ -249,18 +249,22 @@ public final class TrainingSession {
 
     /// `count` generated strings, each an exact categorical draw `argmax(ℓ_t / T + g_t)` at
     /// every step (the paper's eq. 3; `T` the sampling `temperature`, 1 for the model's own
-    /// distribution, below 1 sharper), decoded with the padding at the end removed, from the
-    /// averaged weights when configured. The same `seed` gives the same strings.
-    public func sample(count: Int, seed: UInt64, temperature: Float = 1) -> [String] {
+    /// distribution, below 1 sharper), decoded with the padding at the end removed (or, with
+    /// `endingAtPadding`, everything from the first padding: the peers' samplers stop at their
+    /// end token), from the averaged weights when configured. The same `seed` gives the same
+    /// strings.
+    public func sample(count: Int, seed: UInt64, temperature: Float = 1, endingAtPadding: Bool = false) -> [String] {
         var out: [String] = []
         out.reserveCapacity(count)
-        sample(count: count, seed: seed, temperature: temperature) { out += $0 }
+        sample(count: count, seed: seed, temperature: temperature, endingAtPadding: endingAtPadding) { out += $0 }
         return out
     }
 
-    /// The strings of ``sample(count:seed:temperature:)``, handed to `body` a block at a time
-    /// (at most 1,000), so that a count is limited by time, not memory.
-    public func sample(count: Int, seed: UInt64, temperature: Float = 1, inBlocks body: ([String]) throws -> Void) rethrows {
+    /// The strings of ``sample(count:seed:temperature:endingAtPadding:)``, handed to `body` a
+    /// block at a time (at most 1,000), so that a count is limited by time, not memory.
+    public func sample(
+        count: Int, seed: UInt64, temperature: Float = 1, endingAtPadding: Bool = false, inBlocks body: ([String]) throws -> Void
+    ) rethrows {
         precondition(temperature > 0 && temperature.isFinite, "sample: temperature \(temperature)")
         try withSamplingWeights(temperature: temperature) {
             let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
@@ -272,7 +276,7 @@ public final class TrainingSession {
                 generator.forward(ws, temperature: samplingTemperature, estimator: samplingEstimator)
                 let length = generator.length
                 let strings = (0..<min(rows, count - made)).map { r in
-                    dataset.vocabulary.decode(ws.symbols[(r * length)..<((r + 1) * length)])
+                    dataset.vocabulary.decode(ws.symbols[(r * length)..<((r + 1) * length)], endingAtPadding: endingAtPadding)
                 }
                 try body(strings)
                 made += strings.count

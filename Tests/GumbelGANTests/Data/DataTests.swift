@@ -88,6 +88,8 @@ import Testing
         #expect(v.encode("x+x+x+x", length: 5) == nil)
         #expect(v.encode("x?x", length: 5) == nil)
         #expect(v.decode([0, 5, 0, 5, 5] as [Int32]) == "x x")  // padding inside stays
+        #expect(v.decode([0, 1, 5, 0, 5] as [Int32], endingAtPadding: true) == "x+")  // or ends the string
+        #expect(v.decode([5, 0, 1, 0] as [Int32], endingAtPadding: true) == "" && v.decode([0, 1, 0] as [Int32], endingAtPadding: true) == "x+x")
         let u = Vocabulary.of(lines: ["ab", "ba c"])
         #expect(u.symbols == ["a", "b", " ", "c", Vocabulary.userPadding] && u.paddingIndex == 4)
         let data = try! JSONEncoder().encode(u)
@@ -107,6 +109,7 @@ import Testing
         #expect(w.symbols == ["the", "cat", "sat", "dog", "a", Vocabulary.userPadding] && w.unknownIndex == nil)
         #expect(w.encode("the  dog\tsat", length: 4) == [0, 3, 2, 5])
         #expect(w.decode([0, 3, 2, 5] as [Int32]) == "the dog sat")
+        #expect(w.decode([0, 3, 5, 2] as [Int32], endingAtPadding: true) == "the dog")
         #expect(w.encode("the cow", length: 4) == nil)
         let capped = Vocabulary.of(lines: lines, tokenization: .words, maximumSize: 5)
         #expect(capped.symbols == ["the", "cat", "sat", Vocabulary.unknown, Vocabulary.userPadding] && capped.unknownIndex == 3)

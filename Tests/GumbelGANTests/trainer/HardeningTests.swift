@@ -85,6 +85,14 @@ extension ExternalProcesses {
             }
             let sharp = try runTrainer(["sample", "--run", folder + "/r", "--count", "4", "--temperature", "0.5"])
             #expect(sharp.status == 0 && sharp.out.split(separator: "\n").count == 4, "\(sharp.err)")
+            // --end-at-padding: the same draws, each string cut at its first padding (a space).
+            let full = try runTrainer(["sample", "--run", folder + "/r", "--count", "200"])
+            let cut = try runTrainer(["sample", "--run", folder + "/r", "--count", "200", "--end-at-padding"])
+            let fullLines = full.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            let cutLines = cut.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            #expect(full.status == 0 && cut.status == 0 && fullLines.count == 200 && cutLines.count == 200, "\(cut.err)")
+            #expect(zip(fullLines, cutLines).allSatisfy { $1 == $0.prefix { $0 != " " } } && !cutLines.contains { $0.contains(" ") })
+            #expect(fullLines.contains { $0.contains(" ") }, "the quick run's samples hold no interior padding: the cut is not exercised")
             if getuid() == 0 {  // a null device (1, 3) of our own, so that a regression cannot replace the system's
                 #expect(mknod(folder + "/null", S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)
                 let null = try runTrainer(["sample", "--run", folder + "/r", "--count", "3", "--output", folder + "/null"])
