@@ -82,7 +82,7 @@ struct Train: ParsableCommand {
             // with the same digest); a new one records the digest of its file's lines.
             let dataset = try stored?.dataset(c, memoryLimit: limit) ?? Dataset.load(c.data, seed: c.seed, memoryLimit: limit)
             if stored == nil, c.data.path != nil { c.dataDigest = dataset.digest }
-            do { try c.validate(examples: dataset.strings.count) } catch let e as ConfigurationError {
+            do { try c.validate(examples: dataset.strings.count, length: dataset.length) } catch let e as ConfigurationError {
                 throw UserError(e.description(naming: TrainingOptions.flag(for:)))
             }
             try checkMemory(

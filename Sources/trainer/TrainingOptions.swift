@@ -54,7 +54,14 @@ struct TrainingOptions: ParsableArguments {
     var embedding: Int?
     @Option(parsing: .unconditional, help: "LSTM layers of the generator (default: 1).") var layers: Int?
     @Option(parsing: .unconditional, help: "LSTM layers of the discriminator (default: 1).") var discriminatorLayers: Int?
-    @Option(parsing: .unconditional, help: "Dropout between stacked LSTM layers, in training (default: 0).") var dropout: Float?
+    @Option(
+        help:
+            "The discriminator: lstm (the paper's) or cnn (SeqGAN's and RelGAN's: --discriminator-hidden filters of each width, max over positions, highway; default: lstm)."
+    ) var discriminator: DiscriminatorKind?
+    @Option(parsing: .unconditional, help: "With --discriminator cnn: the filter widths, comma-separated (default: 2,3,4,5, RelGAN's).")
+    var discriminatorWidths: String?
+    @Option(parsing: .unconditional, help: "Dropout between stacked LSTM layers, or on a CNN discriminator's features, in training (default: 0).")
+    var dropout: Float?
     @Option(parsing: .unconditional, help: "Discriminator updates per adversarial iteration, each on new batches (default: 1).")
     var discriminatorSteps: Int?
     @Option(
@@ -137,6 +144,16 @@ struct TrainingOptions: ParsableArguments {
         if let v = embedding { c.embeddingSize = v }
         if let v = layers { c.layers = v }
         if let v = discriminatorLayers { c.discriminatorLayers = v }
+        switch (discriminator, discriminatorWidths) {
+        case (.lstm, .some): throw UserError("--discriminator-widths applies to --discriminator cnn; leave it out for lstm")
+        case (.lstm, nil): c.discriminatorWidths = nil
+        case (.cnn, _), (nil, .some):
+            if discriminator == nil && c.discriminatorWidths == nil {
+                throw UserError("--discriminator-widths applies to --discriminator cnn: add --discriminator cnn")
+            }
+            c.discriminatorWidths = try discriminatorWidths.map(Self.widths) ?? c.discriminatorWidths ?? TrainingConfiguration.relganWidths
+        case (nil, nil): break
+        }
         if let v = discriminatorSteps { c.discriminatorSteps = v }
         if let v = discriminatorWarmup { c.discriminatorWarmup = v }
         if let v = mleWeight { c.mleWeight = v }
@@ -231,6 +248,16 @@ struct TrainingOptions: ParsableArguments {
             + setting.reduce(into: "") { out, ch in
                 out += ch.isUppercase ? "-" + ch.lowercased() : String(ch)
             }
+    }
+
+    /// `--discriminator-widths`' list: positive integers separated by commas.
+    static func widths(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.map { Int($0) }
+        guard !parts.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw UserError("--discriminator-widths must be whole numbers separated by commas, such as 2,3,4,5 (got '\(text)')")
+        }
+        return values.map { $0! }
     }
 
     private func apply(_ s: inout TemperatureSchedule, _ kind: TemperatureSchedule.Kind?, _ start: Float?, _ end: Float?, _ steps: Int?) {

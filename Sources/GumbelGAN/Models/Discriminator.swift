@@ -11,6 +11,13 @@
 /// `lstm.bias_hh [4H]`, `h0 [H]`, `c0 [H]`, `out.weight [1, H]`, `out.bias [1]`; with an
 /// embedding or several layers `embedding.weight [V, E]`, `lstm.*_l0`, `lstm.*_l1`, …,
 /// `h0_l0`, `c0_l0`, ….
+///
+/// Or a text CNN (``convolutionWidths`` not empty; SeqGAN's and RelGAN's discriminator, as in
+/// TextGAN-PyTorch): over the (embedded) inputs, `H` filters of each width `w` (``SequenceConvolution``:
+/// ReLU, the maximum over positions), their `F = H · widths` maxima through RelGAN's
+/// ``Highway``, dropout (training only), and a linear layer to the logit. Parameters:
+/// `embedding.weight`, `convs.i.weight [H, 1, w_i, C]`, `convs.i.bias [H]`, `highway.weight
+/// [F, F]`, `highway.bias`, `out.weight [1, F]`, `out.bias`.
 public final class Discriminator {
     /// The width of an input step: `groups · V`.
     public let vocabularySize: Int
@@ -20,8 +27,12 @@ public final class Discriminator {
     public let embeddingSize: Int
     /// One-hot vectors per input step (PacGAN's pack), each embedded alone.
     public let groups: Int
-    /// Probability of dropping a value between stacked layers, in training.
+    /// Probability of dropping a value between stacked layers (or of the CNN's features), in training.
     public let dropout: Float
+    /// The CNN's filter widths (empty: the LSTM discriminator); `hiddenSize` filters each.
+    public let convolutionWidths: [Int]
+    public let convolutions: [SequenceConvolution]
+    public let highway: Highway?
     public let parameters: Parameters
     /// The stack, bottom first.
     public let layers: [LSTM]
@@ -33,34 +44,50 @@ public final class Discriminator {
 
     /// The bottom LSTM layer (the only one of the paper's discriminator).
     public var lstm: LSTM { layers[0] }
+    /// The width of the CNN's features (filters times widths), 0 for the LSTM discriminator.
+    public var features: Int { hiddenSize * convolutionWidths.count }
+    /// Values per row of an input step after the embedding: `groups · E`, or `groups · V`.
+    var channels: Int { embeddingSize > 0 ? groups * embeddingSize : vocabularySize }
 
     public init(
         vocabularySize: Int, hiddenSize: Int, length: Int, layers: Int = 1, embeddingSize: Int = 0, groups: Int = 1,
-        dropout: Float = 0
+        dropout: Float = 0, convolutionWidths: [Int] = []
     ) {
         precondition(
             vocabularySize > 0 && hiddenSize > 0 && length > 0 && layers >= 1 && groups >= 1 && vocabularySize % groups == 0,
             "Discriminator: sizes must be positive")
+        precondition(
+            convolutionWidths.allSatisfy { $0 >= 1 && $0 <= length } && (convolutionWidths.isEmpty || layers == 1),
+            "Discriminator: CNN widths \(convolutionWidths) must lie in 1…\(length), with one layer")
         self.vocabularySize = vocabularySize
         self.hiddenSize = hiddenSize
         self.length = length
         self.embeddingSize = embeddingSize
         self.groups = groups
         self.dropout = dropout
+        self.convolutionWidths = convolutionWidths
         var layout = ParameterLayout()
-        let suffixes = LSTM.suffixes(layers: layers, embedded: embeddingSize > 0)
+        let convolutional = !convolutionWidths.isEmpty
+        let suffixes = convolutional ? [] : LSTM.suffixes(layers: layers, embedded: embeddingSize > 0)
         if embeddingSize > 0 {
             Embedding.declare(in: &layout, prefix: "embedding", symbols: vocabularySize / groups, size: embeddingSize)
         }
+        let channels = embeddingSize > 0 ? groups * embeddingSize : vocabularySize
+        for (i, w) in convolutionWidths.enumerated() {
+            SequenceConvolution.declare(in: &layout, prefix: "convs.\(i)", width: w, channels: channels, filters: hiddenSize)
+        }
+        if convolutional { Highway.declare(in: &layout, prefix: "highway", features: hiddenSize * convolutionWidths.count) }
         for (k, suffix) in suffixes.enumerated() {
             let inputs = k > 0 ? hiddenSize : embeddingSize > 0 ? groups * embeddingSize : vocabularySize
             LSTM.declare(in: &layout, prefix: "lstm", suffix: suffix, inputSize: inputs, hiddenSize: hiddenSize)
             layout.add("h0\(suffix)", shape: [hiddenSize])
             layout.add("c0\(suffix)", shape: [hiddenSize])
         }
-        Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize, outputs: 1)
+        Linear.declare(in: &layout, prefix: "out", inputs: hiddenSize * max(convolutionWidths.count, 1), outputs: 1)
         let p = Parameters(layout: layout)
         parameters = p
+        convolutions = convolutionWidths.indices.map { SequenceConvolution(p, prefix: "convs.\($0)") }
+        highway = convolutional ? Highway(p, prefix: "highway") : nil
         self.layers = suffixes.map { LSTM(p, prefix: "lstm", suffix: $0) }
         embedding = embeddingSize > 0 ? Embedding(p, prefix: "embedding") : nil
         output = Linear(p, prefix: "out")
@@ -89,6 +116,16 @@ public final class Discriminator {
         /// `[H, rows]`: the gradient reaching the last hidden state from the output layer.
         let lastHiddenGradient: Matrix
         private let logitStorage: Tensor, hiddenGradientStorage: Tensor, layerStorage: Tensor?
+        /// The CNN's `[rows, F]` buffers (empty for the LSTM discriminator): the maxima `m`,
+        /// the highway's `u` and output, the dropout mask (ones unless drawn), the masked
+        /// output the last layer reads, and the gradients reaching them.
+        let maxima: Matrix, highwayPreactivation: Matrix, highwayOutput: Matrix, featureMask: Matrix, dropped: Matrix
+        let droppedGradient: Matrix, preactivationGradient: Matrix, maximaGradient: Matrix
+        /// The CNN's `[S·rows, H]` scratch (`z`, then `dz`) for its widest position count,
+        /// and each filter's arg-max position, width by width (`rows · H` each).
+        let convolutionScratch: Tensor?
+        let argmax: UnsafeMutablePointer<Int32>
+        private let convolutionStorage: Tensor?
 
         public init(discriminator d: Discriminator, rows: Int) {
             self.rows = rows
@@ -105,13 +142,27 @@ public final class Discriminator {
                 e > 0 ? (Tensor(zeros: [t, rows, d.groups * e]), Tensor(zeros: [t, rows, d.groups * e])) : (nil, nil)
             hiddenGradientStorage = Tensor(zeros: [h, rows])
             lastHiddenGradient = hiddenGradientStorage.matrix
-            let stacked = d.layers.count - 1
+            let stacked = max(d.layers.count - 1, 0)
             let storage = stacked > 0 ? Tensor(zeros: [2 * stacked, h, t * rows]) : nil
             if let storage { storage.values.update(repeating: 1) }
             layerStorage = storage
             dropoutMasks = (0..<stacked).map { storage![$0] }
             layerInputGradients = (0..<stacked).map { storage![stacked + $0] }
+            let f = d.features
+            let features = f > 0 ? Tensor(zeros: [8, rows, f]) : nil
+            if let features { features[3].values.update(repeating: 1) }
+            convolutionStorage = features
+            let none = Matrix(hiddenGradientStorage.base, rows: 0, columns: 0)
+            let buffers = (0..<8).map { features?[$0] ?? none }
+            (maxima, highwayPreactivation, highwayOutput, featureMask) = (buffers[0], buffers[1], buffers[2], buffers[3])
+            (dropped, droppedGradient, preactivationGradient, maximaGradient) = (buffers[4], buffers[5], buffers[6], buffers[7])
+            let positions = d.convolutionWidths.min().map { t - $0 + 1 } ?? 0
+            convolutionScratch = f > 0 ? Tensor(zeros: [positions * rows, h]) : nil
+            argmax = .allocate(capacity: max(rows * f, 1))
+            argmax.initialize(repeating: 0, count: max(rows * f, 1))
         }
+
+        deinit { argmax.deallocate() }
 
         /// The bottom layer's activations (the only layer of the paper's discriminator).
         public var lstm: LSTMActivations { layers[0] }
@@ -121,10 +172,19 @@ public final class Discriminator {
     /// rows `firstRow …`; `role` 1 for real inputs, 2 for generated ones. Input `j` of layer
     /// `k ≥ 1` at step `t` is kept, scaled by `1/(1 − p)`, when the uniform at
     /// `(dropout, step, row, role·2^31 + (k − 1)·T·H + t·H + j)` is at least `p`.
+    /// The CNN's feature `j` of a row is kept when the uniform at `(…, role·2^31 + j)` is at least `p`.
     public func drawDropout(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int, role: Int) {
         guard dropout > 0 else { return }
         let (h, t) = (hiddenSize, length)
         let keep = 1 / (1 - dropout)
+        if features > 0 {
+            let mask = ws.featureMask
+            for r in 0..<ws.rows {
+                random.fillUniform(mask.row(r), count: features, .dropout, step: step, row: firstRow + r, from: role << 31)
+                for j in 0..<features { mask[r, j] = mask[r, j] < dropout ? 0 : keep }
+            }
+            return
+        }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: t * h) { u in
             let u = u.baseAddress!
             for (index, mask) in ws.dropoutMasks.enumerated() {
@@ -150,12 +210,31 @@ public final class Discriminator {
             embedding.forward(ungrouped(x.matrix), into: ungrouped(embedded.matrix))
             sequence = embedded
         }
+        if let highway {
+            for (i, conv) in convolutions.enumerated() {
+                conv.forward(
+                    sequence, scratch: convolutionScratch(ws, conv), into: block(ws.maxima, i), argmax: ws.argmax + i * ws.rows * hiddenSize)
+            }
+            highway.forward(ws.maxima, preactivation: ws.highwayPreactivation, into: ws.highwayOutput)
+            ws.dropped.copy(from: ws.highwayOutput)
+            if dropout > 0 { multiply(ws.dropped, by: ws.featureMask) }
+            output.forward(ws.dropped, into: ws.logits)
+            return
+        }
         layers[0].forward(sequence: sequence, ws.layers[0])
         for k in 1..<layers.count {
             layers[k].forward(
                 featureMajor: ws.layers[k - 1].hiddens(1..<(length + 1)), mask: dropout > 0 ? ws.dropoutMasks[k - 1] : nil, ws.layers[k])
         }
         output.forward(ws.layers[layers.count - 1].output(length - 1), .transposed, into: ws.logits)
+    }
+
+    /// Width `i`'s columns of a CNN feature matrix.
+    private func block(_ m: Matrix, _ i: Int) -> Matrix { m.columns(i * hiddenSize..<(i + 1) * hiddenSize) }
+
+    /// The CNN scratch's first `S·rows` rows for `conv`'s positions.
+    private func convolutionScratch(_ ws: Workspace, _ conv: SequenceConvolution) -> Matrix {
+        ws.convolutionScratch!.matrix.rows(0..<(conv.positions(length: length) * ws.rows))
     }
 
     /// A `[n, groups·C]` matrix as `[n·groups, C]`: each group's vector a row of its own.
@@ -176,6 +255,7 @@ public final class Discriminator {
     /// Backward from `ws.logitGradients` through the last ``forward(_:_:)`` with this
     /// workspace (which keeps its inputs), computing what `gradients` asks for.
     public func backward(_ ws: Workspace, _ gradients: Gradients) {
+        if highway != nil { return convolutionalBackward(ws, gradients) }
         let top = layers.count - 1
         let last = ws.layers[top].output(length - 1)
         let parameters = gradients.contains(.parameters)
@@ -207,6 +287,33 @@ public final class Discriminator {
                 addRowSums(of: a.hiddenGradient, to: initialHiddens[k].gradient.base)
                 addRowSums(of: a.cellGradient, to: initialCells[k].gradient.base)
             }
+        }
+    }
+
+    /// ``backward(_:_:)`` of the CNN: output layer, dropout mask, highway, each width's
+    /// convolution into the embedded inputs' gradient, then the embedding.
+    private func convolutionalBackward(_ ws: Workspace, _ gradients: Gradients) {
+        let parameters = gradients.contains(.parameters)
+        if parameters { output.accumulateGradients(input: ws.dropped, outputGradient: ws.logitGradients) }
+        output.inputGradient(ws.logitGradients, into: ws.droppedGradient)
+        if dropout > 0 { multiply(ws.droppedGradient, by: ws.featureMask) }
+        highway!.backward(
+            input: ws.maxima, preactivation: ws.highwayPreactivation, outputGradient: ws.droppedGradient,
+            scratch: ws.preactivationGradient, into: ws.maximaGradient, parameters: parameters)
+        let x = ws.inputs!
+        let embedded = embedding != nil
+        let sequenceGradient: Tensor? =
+            embedded ? ws.embeddedGradients : gradients.contains(.inputs) ? ws.inputGradients : nil
+        sequenceGradient?.zero()
+        for (i, conv) in convolutions.enumerated() {
+            conv.backward(
+                input: ws.embedded ?? x, maxima: block(ws.maxima, i), argmax: ws.argmax + i * ws.rows * hiddenSize,
+                outputGradient: block(ws.maximaGradient, i), scratch: convolutionScratch(ws, conv), parameters: parameters,
+                inputGradient: sequenceGradient)
+        }
+        if let embedding, let dEmbedded = ws.embeddedGradients {
+            if parameters { embedding.accumulateGradients(input: ungrouped(x.matrix), outputGradient: ungrouped(dEmbedded.matrix)) }
+            if gradients.contains(.inputs) { embedding.inputGradient(ungrouped(dEmbedded.matrix), into: ungrouped(ws.inputGradients.matrix)) }
         }
     }
 }

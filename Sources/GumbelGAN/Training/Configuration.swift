@@ -78,6 +78,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// training examples sorted by length, and run only up to the batch's longest example and
     /// its end (default 0: batches drawn from all examples, every position computed).
     public var lengthBuckets: Int?
+    /// A CNN discriminator with filters of these widths, `discriminatorHiddenSize` of each
+    /// (SeqGAN's and RelGAN's; default nil: the LSTM discriminator).
+    public var discriminatorWidths: [Int]?
     /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
     /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
     public var dataDigest: String?
@@ -91,6 +94,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }
     public var lengthBucketCount: Int { lengthBuckets ?? 0 }
+    /// The CNN discriminator's filter widths (empty: the LSTM discriminator).
+    public var convolutionWidths: [Int] { discriminatorWidths ?? [] }
+    /// RelGAN's widths, for `--discriminator cnn` without `--discriminator-widths`.
+    public static let relganWidths = [2, 3, 4, 5]
 
     /// Pre-training iterations (0 when none).
     public var pretraining: Int { pretrainIterations ?? 0 }

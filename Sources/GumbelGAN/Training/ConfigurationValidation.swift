@@ -74,9 +74,23 @@ extension TrainingConfiguration {
         try require(
             discriminatorStepCount >= 1 && discriminatorStepCount <= AdversarialStep.maximumSubsteps, ["discriminatorSteps"],
             "%0 must lie in [1, \(AdversarialStep.maximumSubsteps)] (got \(discriminatorStepCount))")
+        let widths = convolutionWidths
         try require(
-            dropoutProbability == 0 || max(generatorLayers, objective == .adversarial ? discriminatorLayerCount : 1) > 1,
-            ["dropout", "layers", "discriminatorLayers"], "%0 acts between stacked layers: set %1 or %2 above 1, or leave %0 at 0")
+            discriminatorWidths == nil || (!widths.isEmpty && widths.count <= 64), ["discriminatorWidths"],
+            "%0 needs 1 to 64 widths (got \(widths.count))")
+        try require(
+            widths.allSatisfy { $0 >= 1 && $0 <= 65_536 }, ["discriminatorWidths"],
+            "%0 must each lie in [1, the sequence length] (got \(widths.map(String.init).joined(separator: ",")))")
+        try require(
+            widths.isEmpty || discriminatorLayers == nil || discriminatorLayerCount == 1, ["discriminatorLayers", "discriminatorWidths"],
+            "%0 stacks LSTM layers; the CNN discriminator (%1) has none: leave %0 out")
+        try require(
+            widths.isEmpty || discriminatorHiddenSize * widths.count <= 65_536, ["discriminatorHiddenSize", "discriminatorWidths"],
+            "%0 (\(discriminatorHiddenSize) filters per width) times the \(widths.count) of %1 must be at most 65536 features")
+        try require(
+            dropoutProbability == 0 || generatorLayers > 1 || (objective == .adversarial && (discriminatorLayerCount > 1 || !widths.isEmpty)),
+            ["dropout", "layers", "discriminatorLayers"],
+            "%0 acts between stacked layers: set %1 or %2 above 1, or leave %0 at 0 (a CNN discriminator's features take it too)")
         try require(pretraining >= 0, ["pretrainIterations"], "%0 must be at least 0 (got \(pretraining))")
         try require(
             discriminatorWarmupIterations >= 0 && discriminatorWarmupIterations < iterations, ["discriminatorWarmup", "iterations"],
@@ -111,8 +125,11 @@ extension TrainingConfiguration {
     }
 
     /// Checks the settings that depend on the training data, once it is read: `examples`
-    /// training examples.
-    public func validate(examples: Int) throws {
+    /// training examples of `length` symbols.
+    public func validate(examples: Int, length: Int) throws {
+        if let wide = convolutionWidths.first(where: { $0 > length }) {
+            throw ConfigurationError(["discriminatorWidths"], "%0: a filter of width \(wide) is longer than the sequences (\(length) symbols)")
+        }
         if lengthBucketCount > examples {
             throw ConfigurationError(["lengthBuckets"], "%0 (\(lengthBucketCount)) must not exceed the training examples (\(examples))")
         }

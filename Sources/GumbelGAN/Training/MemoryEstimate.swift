@@ -22,11 +22,19 @@ public enum MemoryEstimate {
         let fake = c.objective == .adversarial ? Double(c.generatorBatchSize) / Double(max(ranks, 1)) : real
         words += 5 * t * fake * v + 2 * t * fake * e + activations(input: gInput, hidden: h, layers: c.generatorLayers, rows: fake)
         if c.objective == .adversarial {
-            parameters += (e > 0 ? v * e : 0) + lstmParameters(input: dInput, hidden: hd, layers: c.discriminatorLayerCount) + hd + 1
+            let widths = c.convolutionWidths.map(Double.init)
+            let features = hd * Double(widths.count)
+            parameters +=
+                (e > 0 ? v * e : 0)
+                + (widths.isEmpty
+                    ? lstmParameters(input: dInput, hidden: hd, layers: c.discriminatorLayerCount) + hd + 1
+                    : widths.reduce(0) { $0 + hd * ($1 * dInput + 1) } + features * (features + 2) + 1)
             for rows in [real / m, fake / m] {
-                words +=
-                    activations(input: dInput, hidden: hd, layers: c.discriminatorLayerCount, rows: rows) + t * rows * m * v
-                    + 2 * t * rows * m * e
+                let body =
+                    widths.isEmpty
+                    ? activations(input: dInput, hidden: hd, layers: c.discriminatorLayerCount, rows: rows)
+                    : 9 * rows * features + t * rows * hd
+                words += body + t * rows * m * v + 2 * t * rows * m * e
             }
             words += t * real * v
         }

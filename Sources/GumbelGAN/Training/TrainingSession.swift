@@ -48,7 +48,7 @@ public final class TrainingSession {
             realRows: c.batchSize, generatedRows: adversarialRun ? c.generatorBatchSize : 0,
             unit: adversarialRun ? c.pack : 1, communicator: communicator)
         batch = [Int32](repeating: 0, count: shards.real.count * t)
-        try c.validate(examples: dataset.strings.count)
+        try c.validate(examples: dataset.strings.count, length: t)
         if c.lengthBucketCount > 0 {
             buckets = LengthBuckets(
                 symbols: dataset.symbols, length: t, padding: Int32(dataset.vocabulary.paddingIndex), count: c.lengthBucketCount)
@@ -65,8 +65,10 @@ public final class TrainingSession {
         case .adversarial:
             let d = Discriminator(
                 vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t, layers: c.discriminatorLayerCount,
-                embeddingSize: c.embedding, groups: c.pack, dropout: c.dropoutProbability)
-            d.parameters.initialize(Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
+                embeddingSize: c.embedding, groups: c.pack, dropout: c.dropoutProbability, convolutionWidths: c.convolutionWidths)
+            // TextGAN-PyTorch's CNN discriminators start from U(−0.05, 0.05).
+            let cnn = !c.convolutionWidths.isEmpty && c.initialization == .pytorch
+            d.parameters.initialize(cnn ? .uniform(bound: 0.05) : Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)
             discriminator = d
             let discriminatorAdam =
                 c.discriminatorLearningRate.map {

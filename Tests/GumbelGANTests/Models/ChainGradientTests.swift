@@ -15,13 +15,15 @@ struct GANFixture {
     let logitGradients: Tensor
 
     /// The paper's networks, or with `layers`, `embedding` and `dropout` the stacked and
-    /// embedded ones (their dropout masks drawn once and held fixed).
-    init(initialState: GeneratorInitialState, layers: Int = 1, embedding: Int = 0, dropout: Float = 0) {
+    /// embedded ones (their dropout masks drawn once and held fixed); with `convolutionWidths`
+    /// a CNN discriminator.
+    init(initialState: GeneratorInitialState, layers: Int = 1, embedding: Int = 0, dropout: Float = 0, convolutionWidths: [Int] = []) {
         generator = Generator(
             vocabularySize: vocabulary, hiddenSize: 5, length: length, initialState: initialState, layers: layers,
             embeddingSize: embedding, dropout: dropout)
         discriminator = Discriminator(
-            vocabularySize: vocabulary, hiddenSize: 4, length: length, layers: layers, embeddingSize: embedding, dropout: dropout)
+            vocabularySize: vocabulary, hiddenSize: 4, length: length, layers: convolutionWidths.isEmpty ? layers : 1,
+            embeddingSize: embedding, dropout: dropout, convolutionWidths: convolutionWidths)
         generator.parameters.initialize(.uniform(bound: 0.5), seed: 21)
         discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 22)
         g = Generator.Workspace(generator: generator, rows: rows)
@@ -31,6 +33,7 @@ struct GANFixture {
         generator.drawDropout(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
         discriminator.drawDropout(dFake, random: CounterRandom(seed: 23), step: 4, firstRow: 10, role: 2)
         for (real, fake) in zip(dReal.dropoutMasks, dFake.dropoutMasks) { real.copy(from: fake) }
+        dReal.featureMask.copy(from: dFake.featureMask)
         // Soft one-hot "real" sequences.
         real = Tensor(zeros: [length, rows, vocabulary])
         fillUniform(real, bound: 3, seed: 24, row: 0)

@@ -20,19 +20,30 @@ enum GradientCheck {
 
     /// `∂loss/∂values[i]` by central differences, perturbing `values` in place (restored).
     static func numeric(_ values: UnsafeMutableBufferPointer<Float>, _ loss: () -> Double) -> [Double] {
-        var result = [Double](repeating: 0, count: values.count)
-        for i in 0..<values.count {
-            let saved = values[i]
-            values[i] = saved + step
-            let up = loss()
-            values[i] = saved - step
-            let down = loss()
-            values[i] = saved
-            // The perturbation actually applied, after Float32 rounding of saved ± step.
-            let h = Double(saved + step) - Double(saved - step)
-            result[i] = (up - down) / h
-        }
-        return result
+        (0..<values.count).map { central(values, $0, step, loss) }
+    }
+
+    /// ``numeric(_:_:)`` for losses with kinks (ReLU, a maximum over positions): a central
+    /// difference across a kink measures the kink, not the gradient. Each coordinate is also
+    /// differenced at half the step; where the two disagree by more than `tolerance / 4` of the
+    /// largest, the loss is not smooth there and the coordinate is left out (nil).
+    static func numericAwayFromKinks(_ values: UnsafeMutableBufferPointer<Float>, _ loss: () -> Double) -> [Double?] {
+        let full = numeric(values, loss)
+        let half = (0..<values.count).map { central(values, $0, step / 2, loss) }
+        let scale = max(full.map(abs).max() ?? 0, 1e-6)
+        return zip(full, half).map { abs($0 - $1) > tolerance / 4 * scale ? nil : $1 }
+    }
+
+    /// `(L(θ + h) − L(θ − h)) / 2h` for `values[i]`, restored after.
+    private static func central(_ values: UnsafeMutableBufferPointer<Float>, _ i: Int, _ h: Float, _ loss: () -> Double) -> Double {
+        let saved = values[i]
+        values[i] = saved + h
+        let up = loss()
+        values[i] = saved - h
+        let down = loss()
+        values[i] = saved
+        // The perturbation actually applied, after Float32 rounding of saved ± h.
+        return (up - down) / (Double(saved + h) - Double(saved - h))
     }
 
     /// `max_i |a_i − n_i| / max_i |n_i|` (with the denominator at least 1e-6).

@@ -36,8 +36,9 @@ import Testing
     /// run that was never stopped; also with an embedding and stacked layers with dropout, a
     /// learned initial state and a likelihood term,
     /// and RelGAN's recipe (hard feedback, 3 discriminator updates) stopped after pre-training,
-    /// and pre-training over batches from 2 length buckets.
-    @Test(arguments: [("plain", 3), ("stacked", 3), ("relgan", 8), ("buckets", 3)])
+    /// and pre-training over batches from 2 length buckets, and a CNN discriminator with
+    /// dropout on its features, stopped in the adversarial phase.
+    @Test(arguments: [("plain", 3), ("stacked", 3), ("relgan", 8), ("buckets", 3), ("cnn", 8)])
     func resumeInsidePretrainingIsBitwise(variant: String, stopAt: Int) throws {
         var c = configuration(loss: .rsgan)
         if variant == "stacked" {
@@ -45,6 +46,7 @@ import Testing
             (c.initialState, c.mleWeight) = (.learned, 0.5)
         }
         if variant == "buckets" { (c.lengthBuckets, c.embeddingSize) = (2, 4) }
+        if variant == "cnn" { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.discriminatorSteps) = ([2, 4], 4, 0.25, 2) }
         if variant == "relgan" { (c.estimator, c.discriminatorSteps, c.embeddingSize) = (.hardFeedback, 3, 4) }
         let dataset = try Dataset.load(c.data, seed: c.seed)
         let straight = try TrainingSession(configuration: c, dataset: dataset)

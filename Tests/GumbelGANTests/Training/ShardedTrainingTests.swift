@@ -8,7 +8,8 @@ import Testing
     /// pre-training (`pretrained`), both, or with an embedding and 2 layers with dropout
     /// in both networks, a learned initial state and a likelihood term (`stacked`), or RelGAN's recipe: hard feedback, rsgan, 3 discriminator
     /// updates per iteration, after 2 of pre-training (`hard-feedback`), or maximum likelihood
-    /// of a stacked, embedded generator over batches from 3 length buckets (`mle-buckets`).
+    /// of a stacked, embedded generator over batches from 3 length buckets (`mle-buckets`), or
+    /// a CNN discriminator over packs of 2 with dropout on its features and rsgan (`cnn`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? (variant == "mle-buckets" ? .mle : .tuned)
         var c = TrainingConfiguration(preset: preset, seed: 7)
@@ -20,6 +21,7 @@ import Testing
             (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3)
             (c.initialState, c.mleWeight) = (.learned, 0.5)
         }
+        if variant == "cnn" { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.loss) = ([2, 3, 5], 4, 0.2, .rsgan) }
         if variant == "mle-buckets" {
             (c.embeddingSize, c.layers, c.dropout, c.initialState, c.lengthBuckets) = (4, 2, 0.2, .learned, 3)
         }
@@ -63,7 +65,9 @@ import Testing
 
     /// Any rank count gives the single-process losses (to 1e-4 relative) and bitwise-identical
     /// replicas.
-    @Test(arguments: ["paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback", "mle-buckets"])
+    @Test(arguments: [
+        "paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback", "mle-buckets", "cnn",
+    ])
     func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)
         let single = try run(c, ranks: 1, iterations: 8)[0]

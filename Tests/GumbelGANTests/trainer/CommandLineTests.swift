@@ -216,6 +216,21 @@ extension ExternalProcesses {
                     ["--preset", "mle", "--training-size", "50", "--length-buckets", "60"],
                     "--length-buckets (60) must not exceed the training examples (50)"
                 ),
+                (["--discriminator-widths", "2,3"], "--discriminator-widths applies to --discriminator cnn: add --discriminator cnn"),
+                (["--discriminator", "lstm", "--discriminator-widths", "2"], "--discriminator-widths applies to --discriminator cnn; leave it out"),
+                (["--discriminator", "cnn", "--discriminator-widths", "2,x"], "--discriminator-widths must be whole numbers separated by commas"),
+                (
+                    ["--discriminator", "cnn", "--discriminator-widths", "0,2"],
+                    "--discriminator-widths must each lie in [1, the sequence length] (got 0,2)"
+                ),
+                (
+                    ["--discriminator", "cnn", "--discriminator-widths", "2,13"],
+                    "--discriminator-widths: a filter of width 13 is longer than the sequences (12 symbols)"
+                ),
+                (
+                    ["--discriminator", "cnn", "--discriminator-layers", "2"],
+                    "--discriminator-layers stacks LSTM layers; the CNN discriminator (--discriminator-widths) has none"
+                ),
             ] {
                 let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
                 #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
