@@ -196,8 +196,12 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
                 (batchSize, iterations, evaluateEvery, evaluationSamples) = (128, 600, 200, 2000)
                 (adam.learningRate, discriminatorLearningRate, discriminatorWarmup, mleWeight) = (1e-4, 1e-3, 100, 1)
             } else {
-                (embeddingSize, hiddenSize, discriminatorHiddenSize) = (32, 32, 64)
-                (batchSize, iterations, evaluateEvery) = (64, 2000, 500)
+                // RelGAN's discriminator and loss: a CNN over the embedded strings (300 filters of
+                // widths 2–5) with rsgan; the LSTM of 64 stopped near 8.6 NLL-oracle (docs/results.md).
+                (embeddingSize, hiddenSize, discriminatorHiddenSize, discriminatorWidths) = (32, 32, 300, Self.relganWidths)
+                (dropout, loss, decay) = (0.25, .rsgan, 1)
+                (adam.learningRate, discriminatorLearningRate) = (3e-4, 3e-4)
+                (batchSize, iterations, evaluateEvery) = (64, 1000, 250)
             }
             generatorBatchSize = batchSize
         }

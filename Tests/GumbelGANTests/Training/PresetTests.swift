@@ -35,7 +35,7 @@ import Testing
         #expect(TrainingConfiguration(preset: .mosesGAN).mleWeight == 1 && TrainingConfiguration(preset: .oracleGAN).mleWeight == nil)
         for (mle, gan) in [(Preset.mosesMLE, Preset.mosesGAN), (.oracleMLE, .oracleGAN)] {
             let (m, g) = (TrainingConfiguration(preset: mle), TrainingConfiguration(preset: gan))
-            #expect(m.data == g.data && g.objective == .adversarial && g.estimator == .hardFeedback && g.adversarialLoss == .standard)
+            #expect(m.data == g.data && g.objective == .adversarial && g.estimator == .hardFeedback)
             #expect(g.batchSize == g.generatorBatchSize && g.adam.learningRate < m.adam.learningRate)
             func layout(_ c: TrainingConfiguration) -> [ParameterLayout.Entry] {
                 Generator.layout(
@@ -45,6 +45,9 @@ import Testing
             }
             #expect(layout(m) == layout(g), "\(gan) starts from \(mle)")
         }
+        let (mosesGAN, oracleGAN) = (TrainingConfiguration(preset: .mosesGAN), TrainingConfiguration(preset: .oracleGAN))
+        #expect(mosesGAN.adversarialLoss == .standard && mosesGAN.convolutionWidths.isEmpty)
+        #expect(oracleGAN.adversarialLoss == .rsgan && oracleGAN.convolutionWidths == [2, 3, 4, 5] && oracleGAN.discriminatorHiddenSize == 300)
         #expect(TrainingConfiguration(preset: .paperA).data == .grammar(Grammar(), size: 5000) && Preset.paperA.dataSource == nil)
     }
 
