@@ -82,6 +82,9 @@ extension TrainingConfiguration {
             widths.allSatisfy { $0 >= 1 && $0 <= 65_536 }, ["discriminatorWidths"],
             "%0 must each lie in [1, the sequence length] (got \(widths.map(String.init).joined(separator: ",")))")
         try require(
+            widths.isEmpty || objective == .adversarial, ["discriminatorWidths", "objective"],
+            "a CNN discriminator (%0) is for adversarial runs; with %1 mle there is no discriminator: leave out --discriminator")
+        try require(
             widths.isEmpty || discriminatorLayers == nil || discriminatorLayerCount == 1, ["discriminatorLayers", "discriminatorWidths"],
             "%0 stacks LSTM layers; the CNN discriminator (%1) has none: leave %0 out")
         try require(

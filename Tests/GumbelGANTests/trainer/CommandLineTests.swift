@@ -217,6 +217,10 @@ extension ExternalProcesses {
                     "--length-buckets (60) must not exceed the training examples (50)"
                 ),
                 (["--discriminator-widths", "2,3"], "--discriminator-widths applies to --discriminator cnn: add --discriminator cnn"),
+                (
+                    ["--preset", "mle", "--discriminator", "cnn"],
+                    "a CNN discriminator (--discriminator-widths) is for adversarial runs; with --objective mle there is no discriminator"
+                ),
                 (["--discriminator", "lstm", "--discriminator-widths", "2"], "--discriminator-widths applies to --discriminator cnn; leave it out"),
                 (["--discriminator", "cnn", "--discriminator-widths", "2,x"], "--discriminator-widths must be whole numbers separated by commas"),
                 (
