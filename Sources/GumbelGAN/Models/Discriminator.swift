@@ -46,8 +46,6 @@ public final class Discriminator {
     public var lstm: LSTM { layers[0] }
     /// The width of the CNN's features (filters times widths), 0 for the LSTM discriminator.
     public var features: Int { hiddenSize * convolutionWidths.count }
-    /// Values per row of an input step after the embedding: `groups · E`, or `groups · V`.
-    var channels: Int { embeddingSize > 0 ? groups * embeddingSize : vocabularySize }
 
     public init(
         vocabularySize: Int, hiddenSize: Int, length: Int, layers: Int = 1, embeddingSize: Int = 0, groups: Int = 1,
@@ -117,9 +115,9 @@ public final class Discriminator {
         let lastHiddenGradient: Matrix
         private let logitStorage: Tensor, hiddenGradientStorage: Tensor, layerStorage: Tensor?
         /// The CNN's `[rows, F]` buffers (empty for the LSTM discriminator): the maxima `m`,
-        /// the highway's `u` and output, the dropout mask (ones unless drawn), the masked
-        /// output the last layer reads, and the gradients reaching them.
-        let maxima: Matrix, highwayPreactivation: Matrix, highwayOutput: Matrix, featureMask: Matrix, dropped: Matrix
+        /// the highway's `u`, the dropout mask (ones unless drawn), the highway's output masked
+        /// in place (what the last layer reads), and the gradients reaching them.
+        let maxima: Matrix, highwayPreactivation: Matrix, featureMask: Matrix, dropped: Matrix
         let droppedGradient: Matrix, preactivationGradient: Matrix, maximaGradient: Matrix
         /// The CNN's `[S·rows, H]` scratch (`z`, then `dz`) for its widest position count,
         /// and each filter's arg-max position, width by width (`rows · H` each).
@@ -149,13 +147,13 @@ public final class Discriminator {
             dropoutMasks = (0..<stacked).map { storage![$0] }
             layerInputGradients = (0..<stacked).map { storage![stacked + $0] }
             let f = d.features
-            let features = f > 0 ? Tensor(zeros: [8, rows, f]) : nil
-            if let features { features[3].values.update(repeating: 1) }
+            let features = f > 0 ? Tensor(zeros: [7, rows, f]) : nil
+            if let features { features[2].values.update(repeating: 1) }
             convolutionStorage = features
             let none = Matrix(hiddenGradientStorage.base, rows: 0, columns: 0)
-            let buffers = (0..<8).map { features?[$0] ?? none }
-            (maxima, highwayPreactivation, highwayOutput, featureMask) = (buffers[0], buffers[1], buffers[2], buffers[3])
-            (dropped, droppedGradient, preactivationGradient, maximaGradient) = (buffers[4], buffers[5], buffers[6], buffers[7])
+            let buffers = (0..<7).map { features?[$0] ?? none }
+            (maxima, highwayPreactivation, featureMask, dropped) = (buffers[0], buffers[1], buffers[2], buffers[3])
+            (droppedGradient, preactivationGradient, maximaGradient) = (buffers[4], buffers[5], buffers[6])
             let positions = d.convolutionWidths.min().map { t - $0 + 1 } ?? 0
             convolutionScratch = f > 0 ? Tensor(zeros: [positions * rows, h]) : nil
             argmax = .allocate(capacity: max(rows * f, 1))
@@ -215,8 +213,7 @@ public final class Discriminator {
                 conv.forward(
                     sequence, scratch: convolutionScratch(ws, conv), into: block(ws.maxima, i), argmax: ws.argmax + i * ws.rows * hiddenSize)
             }
-            highway.forward(ws.maxima, preactivation: ws.highwayPreactivation, into: ws.highwayOutput)
-            ws.dropped.copy(from: ws.highwayOutput)
+            highway.forward(ws.maxima, preactivation: ws.highwayPreactivation, into: ws.dropped)
             if dropout > 0 { multiply(ws.dropped, by: ws.featureMask) }
             output.forward(ws.dropped, into: ws.logits)
             return
