@@ -11,9 +11,17 @@ struct Evaluate: ParsableCommand {
         help: "A run folder (its newest model or checkpoint), or a model or checkpoint file.")
     var model: String
     @Option(parsing: .unconditional, help: "Generated strings to score (default: the run's --evaluation-samples).") var samples: Int?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Sampling temperature T: score the model softmax(logits / T), its samples and its NLLs; below 1 sharper (an MLE model's quality–diversity curve)."
+    ) var temperature: Float = 1
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1 (got \(samples))") }
+        guard temperature > 0 && temperature.isFinite else {
+            throw ValidationError("--temperature must be a positive number (got \(temperature))")
+        }
     }
 
     func run() throws {
@@ -33,7 +41,7 @@ struct Evaluate: ParsableCommand {
         }
         try writeStandardOutput(
             MetricsText.line(
-                session.evaluate(count: c.evaluationSamples),
+                session.evaluate(count: c.evaluationSamples, temperature: temperature),
                 step: session.completedIterations) + "\n")
     }
 }

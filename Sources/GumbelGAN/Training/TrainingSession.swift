@@ -289,23 +289,27 @@ public final class TrainingSession {
 
     /// The evaluation metrics on `count` generated strings (drawn with a seed derived from
     /// the run's, so evaluations of one run are comparable) and, for maximum likelihood,
-    /// the NLL of the training set and of 1,000 held-out strings.
-    public func evaluate(count: Int) -> Evaluation {
-        evaluate(count: count, shouldStop: { false })!
+    /// the NLL of the training set and of 1,000 held-out strings. At a sampling `temperature`
+    /// T ≠ 1 both the samples and the NLLs are the cooled model's, `softmax(ℓ / T)`: the
+    /// quality–diversity curve a likelihood-trained model traces without any adversary.
+    public func evaluate(count: Int, temperature: Float = 1) -> Evaluation {
+        evaluate(count: count, temperature: temperature, shouldStop: { false })!
     }
 
-    /// ``evaluate(count:)``, given up (nil) as soon as `shouldStop` says so: it is asked
-    /// between blocks of samples and of scored strings, so that a signal does not wait for
-    /// a long evaluation to end.
-    public func evaluate(count: Int, shouldStop: () -> Bool) -> Evaluation? {
+    /// ``evaluate(count:temperature:)``, given up (nil) as soon as `shouldStop` says so: it is
+    /// asked between blocks of samples and of scored strings, so that a signal does not wait
+    /// for a long evaluation to end.
+    public func evaluate(count: Int, temperature: Float = 1, shouldStop: () -> Bool) -> Evaluation? {
         struct Stopped: Error {}
-        do { return try evaluate(count: count) { if shouldStop() { throw Stopped() } } } catch { return nil }
+        do {
+            return try evaluate(count: count, temperature: temperature) { if shouldStop() { throw Stopped() } }
+        } catch { return nil }
     }
 
-    private func evaluate(count: Int, checkpoint: () throws -> Void) throws -> Evaluation {
+    private func evaluate(count: Int, temperature: Float, checkpoint: () throws -> Void) throws -> Evaluation {
         var samples: [String] = []
         samples.reserveCapacity(count)
-        try sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed)) { block in
+        try sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed), temperature: temperature) { block in
             try checkpoint()
             samples += block
         }
@@ -316,7 +320,7 @@ public final class TrainingSession {
         var evaluation = Evaluation(samples: metrics)
         let oracleData = dataset.oracle != nil
         if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 || oracleData {
-            try withSamplingWeights {
+            try withSamplingWeights(temperature: temperature) {
                 evaluation.trainingNLL = try negativeLogLikelihood(Self.evenlySpaced(dataset.strings, count: 10_000), checkpoint: checkpoint)
                 if let held = heldOutStrings { evaluation.heldOutNLL = try negativeLogLikelihood(held, checkpoint: checkpoint) }
             }

@@ -66,5 +66,16 @@ import Testing
         #expect(session.trainingReference.lengths == [20: 1] && e.samples.lengthJS == 0)
         let own = oracle.negativeLogLikelihood(dataset.strings.compactMap(dataset.oracleSymbols))
         #expect(abs(own - floor) < 0.5, "the oracle's NLL of its training sentences \(own) vs of its held-out ones \(floor)")
+
+        // At a sampling temperature the evaluation scores the cooled model: its samples (the
+        // evaluation seed's draws at T) and its NLL of the held-out sentences.
+        let cooled = session.evaluate(count: 50, temperature: 0.5)
+        let drawn = session.sample(count: 50, seed: SampleSeed.evaluation(of: c.seed), temperature: 0.5)
+        #expect(cooled.oracleNLL == oracle.negativeLogLikelihood(drawn.compactMap(dataset.oracleSymbols)))
+        #expect(cooled.oracleNLL != nllOracle && cooled.oracleFloor == floor)
+        let held = try #require(dataset.heldOut())
+        let heldCooled = session.withSamplingWeights(temperature: 0.5) { session.negativeLogLikelihood(held) }
+        #expect(cooled.heldOutNLL == heldCooled && heldCooled != session.negativeLogLikelihood(held))
+        #expect(session.evaluate(count: 50) == e, "evaluating at T = 0.5 left the weights as they were")
     }
 }

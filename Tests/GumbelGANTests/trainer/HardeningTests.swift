@@ -79,9 +79,12 @@ extension ExternalProcesses {
             #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.txt") == folder + "/target.txt")
             #expect(try String(contentsOfFile: folder + "/target.txt", encoding: .utf8).split(separator: "\n").count == 7)
             for bad in ["0", "-1", "nan", "inf"] {
-                let refused = try runTrainer(["sample", "--run", folder + "/r", "--temperature", bad])
-                #expect(
-                    refused.status != 0 && refused.err.contains("--temperature must be a positive number") && refused.out.isEmpty, "\(refused.err)")
+                for command in ["sample", "evaluate"] {
+                    let refused = try runTrainer([command, "--run", folder + "/r", "--temperature", bad])
+                    #expect(
+                        refused.status != 0 && refused.err.contains("--temperature must be a positive number") && refused.out.isEmpty,
+                        "\(command): \(refused.err)")
+                }
             }
             let sharp = try runTrainer(["sample", "--run", folder + "/r", "--count", "4", "--temperature", "0.5"])
             #expect(sharp.status == 0 && sharp.out.split(separator: "\n").count == 4, "\(sharp.err)")
