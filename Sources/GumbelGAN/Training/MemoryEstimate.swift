@@ -33,7 +33,7 @@ public enum MemoryEstimate {
                 let body =
                     widths.isEmpty
                     ? activations(input: dInput, hidden: hd, layers: c.discriminatorLayerCount, rows: rows)
-                    : 9 * rows * features + t * rows * hd
+                    : 7 * rows * features + t * rows * hd
                 words += body + t * rows * m * v + 2 * t * rows * m * e
             }
             words += t * real * v
