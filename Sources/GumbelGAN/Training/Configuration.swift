@@ -172,7 +172,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
                 initialState = .learned
                 (embeddingSize, layers, hiddenSize, batchSize) = (64, 2, 256, 256)
                 adam = AdamSettings(learningRate: 2e-3, beta1: 0.9, beta2: 0.999)
-                (decay, iterations, evaluateEvery, evaluationSamples) = (1, 6600, 2200, 2000)
+                // Batches from 8 length buckets compute 69% of the positions: 15,000 iterations
+                // (2.4 passes) in about 100 min on 2 ranks; RDKit valid 0.944 (6,600 unbucketed: 0.89).
+                (decay, iterations, evaluateEvery, evaluationSamples, lengthBuckets) = (1, 15_000, 2200, 2000, 8)
             } else {
                 (embeddingSize, hiddenSize, batchSize) = (32, 32, 64)
                 adam = AdamSettings(learningRate: 1e-3, beta1: 0.9, beta2: 0.999)

@@ -31,6 +31,7 @@ import Testing
         let moses = TrainingConfiguration(preset: .mosesMLE)
         #expect(moses.data == .file(path: "data/moses/train.txt", maximumLength: nil, skipLong: false))
         #expect(moses.objective == .maximumLikelihood && moses.initialState == .learned && moses.decay == 1 && moses.adam.learningRate == 2e-3)
+        #expect(moses.iterations == 15_000 && moses.lengthBucketCount == 8)
         #expect(TrainingConfiguration(preset: .oracleMLE).data == .oracle(seed: 1, size: 10_000, heldOut: 5000))
         #expect(TrainingConfiguration(preset: .mosesGAN).mleWeight == 1 && TrainingConfiguration(preset: .oracleGAN).mleWeight == nil)
         for (mle, gan) in [(Preset.mosesMLE, Preset.mosesGAN), (.oracleMLE, .oracleGAN)] {
