@@ -134,7 +134,9 @@ extension TrainingConfiguration {
             throw ConfigurationError(["discriminatorWidths"], "%0: a filter of width \(wide) is longer than the sequences (\(length) symbols)")
         }
         if lengthBucketCount > examples {
-            throw ConfigurationError(["lengthBuckets"], "%0 (\(lengthBucketCount)) must not exceed the training examples (\(examples))")
+            throw ConfigurationError(
+                ["lengthBuckets"],
+                "%0 (\(lengthBucketCount)) must not exceed the training examples (\(examples)); set a smaller %0, or 0 for none (moses-mle sets 8)")
         }
     }
 }
