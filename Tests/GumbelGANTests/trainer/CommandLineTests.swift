@@ -214,7 +214,7 @@ extension ExternalProcesses {
                 (["--preset", "mle", "--length-buckets", "-2"], "--length-buckets must lie in [0, 65536] (got -2)"),
                 (
                     ["--preset", "mle", "--training-size", "50", "--length-buckets", "60"],
-                    "--length-buckets (60) must not exceed the training examples (50)"
+                    "--length-buckets (60) must not exceed the training examples (50); set a smaller --length-buckets, or 0 for none"
                 ),
                 (["--discriminator-widths", "2,3"], "--discriminator-widths applies to --discriminator cnn: add --discriminator cnn"),
                 (
