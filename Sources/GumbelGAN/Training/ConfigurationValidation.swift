@@ -136,7 +136,8 @@ extension TrainingConfiguration {
         if lengthBucketCount > examples {
             throw ConfigurationError(
                 ["lengthBuckets"],
-                "%0 (\(lengthBucketCount)) must not exceed the training examples (\(examples)); set a smaller %0, or 0 for none (moses-mle sets 8)")
+                "%0 (\(lengthBucketCount)) must not exceed the training examples (\(examples)); set a smaller %0, or 0 for none"
+                    + (preset == .mosesMLE ? " (the moses-mle preset sets 8)" : ""))
         }
     }
 }
