@@ -30,6 +30,18 @@ public struct Embedding {
         gemm(x, .none, weight.matrix, .none, into: y)
     }
 
+    /// `y = x W` for one-hot rows `x`, given by their symbols (row `i` of `y` is row
+    /// `symbol(i)` of `W`): the product's exact value, every other term being a zero, without
+    /// its `V`-long dot products.
+    public func forward(oneHotRows symbol: (Int) -> Int, into y: Matrix) {
+        precondition(y.columns == size, "Embedding.forward: \(y.columns) columns for size \(size)")
+        for i in 0..<y.rows {
+            let s = symbol(i)
+            precondition(s >= 0 && s < symbols, "Embedding.forward: symbol \(s) of \(symbols)")
+            y.row(i).update(from: weight.base + s * size, count: size)
+        }
+    }
+
     /// `∂L/∂W += xᵀ dy` (`x` as given to ``forward(_:into:)``).
     public func accumulateGradients(input x: Matrix, outputGradient dy: Matrix) {
         gemm(x, .transposed, dy, .none, into: weightGradient.matrix, .accumulate)

@@ -221,10 +221,16 @@ public final class Generator {
 
     /// Runs LSTM step `t − 1` of every layer on `input` (`[rows, V]`, the sample or data
     /// symbol `t − 1`), embedding it first when the generator has an embedding.
-    private func step(_ t: Int, input: Matrix, _ ws: Workspace) {
+    /// `symbols` (`rows × T`, row by row), when given, are the one-hot input's indices: the
+    /// embedding then copies rows of its table instead of multiplying (the same values).
+    private func step(_ t: Int, input: Matrix, symbols: UnsafeBufferPointer<Int32>? = nil, _ ws: Workspace) {
         var x = input
         if let embedding, let embedded = ws.embedded {
-            embedding.forward(input, into: embedded[t - 1])
+            if let symbols {
+                embedding.forward(oneHotRows: { r in Int(symbols[r * self.length + t - 1]) }, into: embedded[t - 1])
+            } else {
+                embedding.forward(input, into: embedded[t - 1])
+            }
             x = embedded[t - 1]
         }
         layers[0].forwardStep(t - 1, input: x, ws.layers[0])
@@ -293,13 +299,17 @@ public final class Generator {
     /// data `inputs` (`[T, rows, V]`, step `t` holding symbol `t`) fed back in place of samples.
     /// The initial state is what ``drawNoise(_:random:step:firstRow:includingGumbel:)`` left
     /// (zero for ``GeneratorInitialState/zero``). Fewer steps skip a batch's trailing padding.
-    public func forward(_ ws: Workspace, teacherInputs inputs: Tensor, steps: Int? = nil) {
+    /// `symbols` (`rows × T`, row by row), when given, are the inputs' indices, which spare
+    /// an embedding its products with one-hot vectors (on the text oracle's 5,000 symbols,
+    /// about a tenth of an oracle-mle step).
+    public func forward(_ ws: Workspace, teacherInputs inputs: Tensor, symbols: UnsafeBufferPointer<Int32>? = nil, steps: Int? = nil) {
         let steps = steps ?? length
         precondition(steps >= 1 && steps <= length, "Generator.forward: \(steps) steps of \(length)")
+        precondition(symbols.map { $0.count == ws.rows * length } ?? true, "Generator.forward: symbols for \(ws.rows) × \(length)")
         setLearnedState(ws)
         ws.fedInputs = inputs
         for t in 0..<steps {
-            if t > 0 { step(t, input: inputs[t - 1], ws) }
+            if t > 0 { step(t, input: inputs[t - 1], symbols: symbols, ws) }
             output.forward(ws.top.hidden(t), .transposed, into: ws.logits[t])
         }
     }

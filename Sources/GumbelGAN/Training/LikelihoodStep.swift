@@ -68,7 +68,7 @@ public final class LikelihoodStep {
         if g.initialState.drawsNoise { g.drawNoise(workspace, random: random, step: step, firstRow: firstRow, includingGumbel: false) }
         if scale != 0 { g.drawDropout(workspace, random: random, step: step, firstRow: firstRow) }
         let steps = steps ?? length
-        g.forward(workspace, teacherInputs: inputs, steps: steps)
+        g.forward(workspace, teacherInputs: inputs, symbols: symbols, steps: steps)
         return SequenceLikelihood.negativeLogLikelihood(
             logits: workspace.logits.prefix(steps: steps), targets: inputs.prefix(steps: steps), scale: scale,
             gradients: workspace.logitGradients.prefix(steps: steps))

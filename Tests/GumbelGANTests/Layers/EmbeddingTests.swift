@@ -42,4 +42,23 @@ import Testing
         gemm(dy.matrix, .none, Matrix(embedding.weight.base, rows: 3, columns: 6), .none, into: wrong.matrix)
         #expect(!passes(wrong.array, values: x, loss: loss), "an input gradient through the untransposed table passed")
     }
+
+    /// One-hot rows given by their symbols copy rows of the table: the product's values bit
+    /// for bit (every other term of the product is a zero), and a row taken from the wrong
+    /// symbol differs.
+    @Test func rowsOfOneHotInputsAreTheProduct() {
+        var layout = ParameterLayout()
+        Embedding.declare(in: &layout, prefix: "embedding", symbols: 7, size: 5)
+        let p = Parameters(layout: layout)
+        p.initialize(.uniform(bound: 0.5), seed: 4)
+        let embedding = Embedding(p, prefix: "embedding")
+        let symbols = [3, 0, 6, 3, 1, 5]
+        let x = Tensor(zeros: [6, 7]), product = Tensor(zeros: [6, 5]), rows = Tensor(zeros: [6, 5])
+        for (r, s) in symbols.enumerated() { x.matrix[r, s] = 1 }
+        embedding.forward(x.matrix, into: product.matrix)
+        embedding.forward(oneHotRows: { symbols[$0] }, into: rows.matrix)
+        #expect(rows.array == product.array)
+        embedding.forward(oneHotRows: { (symbols[$0] + 1) % 7 }, into: rows.matrix)
+        #expect(rows.array != product.array, "rows of the wrong symbols matched the product")
+    }
 }

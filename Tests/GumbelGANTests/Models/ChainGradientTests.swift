@@ -208,15 +208,17 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
     }
 
     /// The teacher-forced likelihood of an embedded 2-layer generator with dropout, from a zero
-    /// or a learned initial state (whose `h0_l*`, `c0_l*` are checked with the other parameters).
-    @Test(arguments: [GeneratorInitialState.zero, .learned])
-    func stackedTeacherForcedLikelihood(initialState: GeneratorInitialState) {
+    /// or a learned initial state (whose `h0_l*`, `c0_l*` are checked with the other parameters),
+    /// its embedding multiplying one-hot inputs or, given their indices, copying table rows.
+    @Test(arguments: [GeneratorInitialState.zero, .learned], [false, true])
+    func stackedTeacherForcedLikelihood(initialState: GeneratorInitialState, indices: Bool) {
         let f = GANFixture(initialState: initialState, layers: 2, embedding: 3, dropout: 0.3)
         var reference = ReferenceGAN(f)
         let symbols = (0..<f.rows).map { r in (0..<f.length).map { (r + 2 * $0) % f.vocabulary } }
         let inputs = Tensor(zeros: [f.length, f.rows, f.vocabulary])
         for r in 0..<f.rows { for t in 0..<f.length { inputs[t][r, symbols[r][t]] = 1 } }
-        f.generator.forward(f.g, teacherInputs: inputs)
+        let flat = symbols.flatMap { $0.map(Int32.init) }
+        flat.withUnsafeBufferPointer { f.generator.forward(f.g, teacherInputs: inputs, symbols: indices ? $0 : nil) }
         let loss = SequenceLikelihood.negativeLogLikelihood(
             logits: f.g.logits, targets: inputs, scale: 1 / Float(f.rows * f.length), gradients: f.g.logitGradients)
         #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
@@ -224,7 +226,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         f.generator.backwardTeacherForced(f.g)
         for e in f.generator.parameters.layout.entries {
             let numeric = reference.numericGradient(\.generator[e.name]!) { $0.teacherForcedLoss(symbols) }
-            let label = "stacked teacher-forced (\(initialState.rawValue)) \(e.name)"
+            let label = "stacked teacher-forced (\(initialState.rawValue)\(indices ? ", indices" : "")) \(e.name)"
             expectMatchesReference(label, f.generator.parameters.gradient(e.name).array, numeric)
         }
     }
