@@ -16,6 +16,11 @@ struct Evaluate: ParsableCommand {
         help:
             "Sampling temperature T: score the model softmax(logits / T), its samples and its NLLs; below 1 sharper (an MLE model's quality–diversity curve)."
     ) var temperature: Float = 1
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Draw the scored samples from this seed instead of the run's own evaluation draws (the same every time): several seeds show the metrics' sampling noise."
+    ) var sampleSeed: UInt64?
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1 (got \(samples))") }
@@ -41,7 +46,7 @@ struct Evaluate: ParsableCommand {
         }
         try writeStandardOutput(
             MetricsText.line(
-                session.evaluate(count: c.evaluationSamples, temperature: temperature),
+                session.evaluate(count: c.evaluationSamples, temperature: temperature, sampleSeed: sampleSeed),
                 step: session.completedIterations) + "\n")
     }
 }

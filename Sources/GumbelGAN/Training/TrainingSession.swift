@@ -292,24 +292,28 @@ public final class TrainingSession {
     /// the NLL of the training set and of 1,000 held-out strings. At a sampling `temperature`
     /// T ≠ 1 both the samples and the NLLs are the cooled model's, `softmax(ℓ / T)`: the
     /// quality–diversity curve a likelihood-trained model traces without any adversary.
-    public func evaluate(count: Int, temperature: Float = 1) -> Evaluation {
-        evaluate(count: count, temperature: temperature, shouldStop: { false })!
+    public func evaluate(count: Int, temperature: Float = 1, sampleSeed: UInt64? = nil) -> Evaluation {
+        evaluate(count: count, temperature: temperature, sampleSeed: sampleSeed, shouldStop: { false })!
     }
 
-    /// ``evaluate(count:temperature:)``, given up (nil) as soon as `shouldStop` says so: it is
-    /// asked between blocks of samples and of scored strings, so that a signal does not wait
-    /// for a long evaluation to end.
-    public func evaluate(count: Int, temperature: Float = 1, shouldStop: () -> Bool) -> Evaluation? {
+    /// ``evaluate(count:temperature:sampleSeed:)``, given up (nil) as soon as `shouldStop` says
+    /// so: it is asked between blocks of samples and of scored strings, so that a signal does
+    /// not wait for a long evaluation to end.
+    public func evaluate(count: Int, temperature: Float = 1, sampleSeed: UInt64? = nil, shouldStop: () -> Bool) -> Evaluation? {
         struct Stopped: Error {}
         do {
-            return try evaluate(count: count, temperature: temperature) { if shouldStop() { throw Stopped() } }
+            return try evaluate(count: count, temperature: temperature, sampleSeed: sampleSeed) { if shouldStop() { throw Stopped() } }
         } catch { return nil }
     }
 
-    private func evaluate(count: Int, temperature: Float, checkpoint: () throws -> Void) throws -> Evaluation {
+    /// `sampleSeed`, when given, draws the scored samples from that seed instead of the run's
+    /// own evaluation draws: scoring one model with several seeds shows the metrics' sampling
+    /// noise. The data draws they are compared with stay the same.
+    private func evaluate(count: Int, temperature: Float, sampleSeed: UInt64?, checkpoint: () throws -> Void) throws -> Evaluation {
         var samples: [String] = []
         samples.reserveCapacity(count)
-        try sample(count: count, seed: SampleSeed.evaluation(of: configuration.seed), temperature: temperature) { block in
+        let seed = sampleSeed ?? SampleSeed.evaluation(of: configuration.seed)
+        try sample(count: count, seed: seed, temperature: temperature) { block in
             try checkpoint()
             samples += block
         }

@@ -49,4 +49,22 @@ import Testing
         #expect(Array(s.generator.parameters.values.values) == before, "the output layer is restored")
         #expect(s.sample(count: 40, seed: 2, temperature: 1) == s.sample(count: 40, seed: 2))
     }
+
+    /// `evaluate(sampleSeed:)` scores the draws of that seed: the run's own evaluation seed
+    /// gives the default evaluation exactly, another seed the uniqueness of its own draws
+    /// (`sample(seed:)`) and other figures, with the same NLLs (they score the data, not samples).
+    @Test func evaluationSampleSeed() throws {
+        var c = TrainingConfiguration(preset: .mle, seed: 4)
+        c.data = .grammar(Grammar(), size: 200)
+        let s = try TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
+        s.generator.parameters.initialize(.uniform(bound: 0.3), seed: 9)
+        let count = 400
+        let own = s.evaluate(count: count)
+        #expect(s.evaluate(count: count, sampleSeed: SampleSeed.evaluation(of: c.seed)) == own)
+        let other = s.evaluate(count: count, sampleSeed: 77)
+        #expect(other.samples != own.samples)
+        #expect(other.trainingNLL == own.trainingNLL && other.trainingNLL != nil)
+        let draws = s.sample(count: count, seed: 77)
+        #expect(other.samples.uniqueness == Double(Set(draws).count) / Double(count))
+    }
 }

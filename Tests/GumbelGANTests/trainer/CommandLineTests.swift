@@ -78,6 +78,11 @@ extension ExternalProcesses {
             #expect(stepLine?.contains(" it/s  ETA 0:0") == true && !r.out.contains("\u{1B}["), "\(r.out)")
             let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
             #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
+            // Another seed's draws score otherwise; a seed that is not a number is one line.
+            let reseeded = try runTrainer(["evaluate", "--run", run, "--samples", "40", "--sample-seed", "12"])
+            #expect(reseeded.status == 0 && reseeded.out.contains("validity") && reseeded.out != e.out, "\(reseeded.err)")
+            let badSeed = try runTrainer(["evaluate", "--run", run, "--sample-seed", "-3"])
+            #expect(badSeed.status != 0 && badSeed.err.contains("--sample-seed"), "\(badSeed.err)")
             // Sampling: deterministic for a seed, from a run folder or its model file, to a file.
             let s1 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5"])
             let s2 = try runTrainer(["sample", "--checkpoint", run + "/model.safetensors", "--count", "20", "--seed", "5"])
