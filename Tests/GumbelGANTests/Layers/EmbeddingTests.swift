@@ -9,11 +9,7 @@ import Testing
     /// the input gradient's transpose fails.
     @Test(arguments: [false, true])
     func gradients(oneHot: Bool) {
-        var layout = ParameterLayout()
-        Embedding.declare(in: &layout, prefix: "embedding", symbols: 6, size: 3)
-        let p = Parameters(layout: layout)
-        p.initialize(.uniform(bound: 0.5), seed: 1)
-        let embedding = Embedding(p, prefix: "embedding")
+        let (embedding, p) = Self.embedding(symbols: 6, size: 3, seed: 1)
         let x = Tensor(zeros: [4, 6]), y = Tensor(zeros: [4, 3]), dx = Tensor(zeros: [4, 6])
         if oneHot {
             for r in 0..<4 { x.matrix[r, (r * 5) % 6] = 1 }
@@ -47,11 +43,7 @@ import Testing
     /// for bit (every other term of the product is a zero), and a row taken from the wrong
     /// symbol differs.
     @Test func rowsOfOneHotInputsAreTheProduct() {
-        var layout = ParameterLayout()
-        Embedding.declare(in: &layout, prefix: "embedding", symbols: 7, size: 5)
-        let p = Parameters(layout: layout)
-        p.initialize(.uniform(bound: 0.5), seed: 4)
-        let embedding = Embedding(p, prefix: "embedding")
+        let (embedding, _) = Self.embedding(symbols: 7, size: 5, seed: 4)
         let symbols = [3, 0, 6, 3, 1, 5]
         let x = Tensor(zeros: [6, 7]), product = Tensor(zeros: [6, 5]), rows = Tensor(zeros: [6, 5])
         for (r, s) in symbols.enumerated() { x.matrix[r, s] = 1 }
@@ -60,5 +52,14 @@ import Testing
         #expect(rows.array == product.array)
         embedding.forward(oneHotRows: { (symbols[$0] + 1) % 7 }, into: rows.matrix)
         #expect(rows.array != product.array, "rows of the wrong symbols matched the product")
+    }
+
+    /// A table of `symbols × size` values drawn from U(−0.5, 0.5), and its parameters.
+    private static func embedding(symbols: Int, size: Int, seed: UInt64) -> (Embedding, Parameters) {
+        var layout = ParameterLayout()
+        Embedding.declare(in: &layout, prefix: "embedding", symbols: symbols, size: size)
+        let p = Parameters(layout: layout)
+        p.initialize(.uniform(bound: 0.5), seed: seed)
+        return (Embedding(p, prefix: "embedding"), p)
     }
 }
