@@ -83,6 +83,7 @@ extension ExternalProcesses {
             #expect(reseeded.status == 0 && reseeded.out.contains("validity") && reseeded.out != e.out, "\(reseeded.err)")
             let badSeed = try runTrainer(["evaluate", "--run", run, "--sample-seed", "-3"])
             #expect(badSeed.status != 0 && badSeed.err.contains("--sample-seed"), "\(badSeed.err)")
+            #expect(badSeed.err.split(separator: "\n").count == 1 && badSeed.out.isEmpty, "\(badSeed.err)")
             // Sampling: deterministic for a seed, from a run folder or its model file, to a file.
             let s1 = try runTrainer(["sample", "--checkpoint", run, "--count", "20", "--seed", "5"])
             let s2 = try runTrainer(["sample", "--checkpoint", run + "/model.safetensors", "--count", "20", "--seed", "5"])
