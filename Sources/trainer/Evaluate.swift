@@ -14,8 +14,8 @@ struct Evaluate: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Sampling temperature T: score the model softmax(logits / T), its samples and its NLLs; below 1 sharper (an MLE model's quality–diversity curve)."
-    ) var temperature: Float = 1
+            "Sampling temperature T: score the model softmax(logits / T), its samples and its NLLs; below 1 sharper (an MLE model's quality–diversity curve) (default: the run's --sample-temperature, 1)."
+    ) var temperature: Float?
     @Option(
         parsing: .unconditional,
         help:
@@ -24,7 +24,7 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1 (got \(samples))") }
-        guard temperature > 0 && temperature.isFinite else {
+        if let temperature, !(temperature > 0 && temperature.isFinite) {
             throw ValidationError("--temperature must be a positive number (got \(temperature))")
         }
     }
@@ -46,7 +46,7 @@ struct Evaluate: ParsableCommand {
         }
         try writeStandardOutput(
             MetricsText.line(
-                session.evaluate(count: c.evaluationSamples, temperature: temperature, sampleSeed: sampleSeed),
+                session.evaluate(count: c.evaluationSamples, temperature: temperature ?? c.logitTemperature, sampleSeed: sampleSeed),
                 step: session.completedIterations) + "\n")
     }
 }

@@ -14,8 +14,9 @@ struct Sample: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the draws.") var seed: UInt64 = 1
     @Option(
         parsing: .unconditional,
-        help: "Sampling temperature T: draws from softmax(logits / T); 1 is the model's distribution, below 1 sharper (fewer errors, less diversity)."
-    ) var temperature: Float = 1
+        help:
+            "Sampling temperature T: draws from softmax(logits / T); 1 is the model's distribution, below 1 sharper (fewer errors, less diversity) (default: the run's --sample-temperature, 1)."
+    ) var temperature: Float?
     @Flag(
         help:
             "End each string at its first padding symbol, as samplers that stop at their end token read it (MOSES's CharRNN, TextGAN-PyTorch); without it padding inside a string is kept (the paper's validity counts such strings invalid)."
@@ -27,7 +28,7 @@ struct Sample: ParsableCommand {
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
-        guard temperature > 0 && temperature.isFinite else {
+        if let temperature, !(temperature > 0 && temperature.isFinite) {
             throw ValidationError("--temperature must be a positive number (got \(temperature))")
         }
     }
@@ -39,7 +40,9 @@ struct Sample: ParsableCommand {
         let session = try StoredModel.locate(model).session()
         // Written a block at a time: a count is limited by time, not memory.
         let file = try output.map { try OutputFile(path: $0) }
-        try session.sample(count: count, seed: seed, temperature: temperature, endingAtPadding: endAtPadding) { strings in
+        try session.sample(
+            count: count, seed: seed, temperature: temperature ?? session.configuration.logitTemperature, endingAtPadding: endAtPadding
+        ) { strings in
             if let signal = stop.signal {
                 throw UserError("stopped by signal \(signal); \(output.map { "\($0) was left as it was" } ?? "the output is incomplete")")
             }

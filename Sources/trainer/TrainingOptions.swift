@@ -107,6 +107,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Log losses every this many iterations (100).") var logEvery: Int?
     @Option(parsing: .unconditional, help: "Evaluate every this many iterations, and at the end (5000).") var evaluateEvery: Int?
     @Option(parsing: .unconditional, help: "Generated strings per evaluation (10000).") var evaluationSamples: Int?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Evaluations, samples.txt, and later sample and evaluate draw from softmax(logits / T) with this T; training does not use it (default: 1)."
+    ) var sampleTemperature: Float?
 
     /// The preset's configuration (or `base`, a resumed run's) with every given flag applied,
     /// validated for `ranks` ranks; a problem names the flags (``flag(for:)``).
@@ -166,6 +171,7 @@ struct TrainingOptions: ParsableArguments {
         if let v = logEvery { c.logEvery = v }
         if let v = evaluateEvery { c.evaluateEvery = v }
         if let v = evaluationSamples { c.evaluationSamples = v }
+        if let v = sampleTemperature { c.sampleTemperature = v }
         // A benchmark preset trains on its own data unless --data names other data.
         var data = self.data
         if data == nil, base == nil, let source = (preset ?? .paperA).dataSource {
@@ -225,7 +231,7 @@ struct TrainingOptions: ParsableArguments {
         if let base, base.dataDigest != nil, let path = base.data.path, c.data.path != nil { compared.data = c.data.reading(path) }
         if let base, let (key, old, new) = base.firstDifference(from: compared, ignoring: TrainingConfiguration.changeableOnResume) {
             throw UserError(
-                "--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every and --evaluation-samples may change"
+                "--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every, --evaluation-samples and --sample-temperature may change"
             )
         }
         return c

@@ -84,6 +84,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
     /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
     public var dataDigest: String?
+    /// The `T` of softmax(ℓ / T) that the run's evaluations, `samples.txt` and (unless told
+    /// otherwise) `sample` and `evaluate` draw from (default 1: the model's own distribution).
+    /// Training does not use it.
+    public var sampleTemperature: Float?
 
     /// The model's sizes, defaults filled in.
     public var embedding: Int { embeddingSize ?? 0 }
@@ -94,6 +98,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }
     public var lengthBucketCount: Int { lengthBuckets ?? 0 }
+    public var logitTemperature: Float { sampleTemperature ?? 1 }
     /// The CNN discriminator's filter widths (empty: the LSTM discriminator).
     public var convolutionWidths: [Int] { discriminatorWidths ?? [] }
     /// RelGAN's widths, for `--discriminator cnn` without `--discriminator-widths`.

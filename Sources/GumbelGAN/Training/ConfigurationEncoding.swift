@@ -18,7 +18,7 @@ extension TrainingConfiguration {
     }
 
     /// Settings a resumed run may change; any other must match the checkpoint's.
-    public static let changeableOnResume: Set<String> = ["iterations", "logEvery", "evaluateEvery", "evaluationSamples"]
+    public static let changeableOnResume: Set<String> = ["iterations", "logEvery", "evaluateEvery", "evaluationSamples", "sampleTemperature"]
 
     /// The first top-level setting (a `config.json` key, in sorted order) whose value differs
     /// between `self` and `other`, ignoring `ignoring`, with both values as JSON; nil when none.

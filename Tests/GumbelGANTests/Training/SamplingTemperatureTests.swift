@@ -67,4 +67,33 @@ import Testing
         let draws = s.sample(count: count, seed: 77)
         #expect(other.samples.uniqueness == Double(Set(draws).count) / Double(count))
     }
+
+    /// A run's `sampleTemperature` is what its evaluations and `samples.txt` draw from: the
+    /// logged evaluation is `evaluate(temperature: T)`, not T 1's, the samples are
+    /// `sample(temperature: T)`'s, and the weights are those of the same run without it.
+    @Test func aRunSamplesAtItsSampleTemperature() throws {
+        func run(_ t: Float?) throws -> (TrainingSession, [MetricsRecord], String) {
+            var c = TrainingConfiguration(preset: .mle, seed: 6)
+            (c.iterations, c.batchSize, c.generatorBatchSize, c.logEvery, c.evaluateEvery, c.evaluationSamples) = (30, 16, 16, 10, 30, 300)
+            c.data = .grammar(Grammar(), size: 60)
+            c.sampleTemperature = t
+            let session = try TrainingSession(configuration: c, dataset: try Dataset.load(c.data, seed: c.seed))
+            let path = temporaryFolder("sampleTemperature\(t ?? 1)") + "/run"
+            let folder = try RunFolder(creating: path)
+            try folder.write(configuration: c)
+            let recorder = RunRecorder(folder: folder, showSamples: 50, keep: 1, events: nil)
+            #expect(try TrainingRun(session: session, observers: [recorder]).run() == .finished)
+            return (session, recorder.records, try String(contentsOfFile: path + "/samples.txt", encoding: .utf8))
+        }
+        let (warm, records, text) = try run(1.7)
+        let (plain, plainRecords, plainText) = try run(nil)
+        #expect(Array(warm.generator.parameters.values.values) == Array(plain.generator.parameters.values.values))
+        let evaluation = try #require(records.last?.evaluation)
+        #expect(evaluation == warm.evaluate(count: 300, temperature: 1.7))
+        #expect(plainRecords.last?.evaluation == plain.evaluate(count: 300))
+        #expect(evaluation.samples != plainRecords.last?.evaluation?.samples)
+        let showcase = SampleSeed.showcase(of: 6)
+        #expect(text == warm.sample(count: 50, seed: showcase, temperature: 1.7).map { $0 + "\n" }.joined())
+        #expect(text != plainText)
+    }
 }

@@ -133,6 +133,33 @@ extension ExternalProcesses {
             #expect(t.status == 0 && t.out.contains("| NLL-oracle | NLL-gen |") && row.hasPrefix("| oracle | mle | 1 | 0 + 10 |"), "\(t.out)")
         }
 
+        /// `--sample-temperature T` is stored with the run: `evaluate` and `sample` draw at T
+        /// unless `--temperature` says otherwise; a resume may change it; 0 is one line and
+        /// writes nothing.
+        @Test func aRunsSampleTemperatureIsItsDefault() throws {
+            let folder = temporaryFolder()
+            let run = folder + "/warm"
+            let r = try runTrainer(["train", "--preset", "mle", "--iterations", "20", "--sample-temperature", "1.6", "--run-dir", run] + small)
+            #expect(r.status == 0, "\(r.err)")
+            let own = try runTrainer(["evaluate", "--run", run, "--samples", "60"])
+            let warm = try runTrainer(["evaluate", "--run", run, "--samples", "60", "--temperature", "1.6"])
+            let plain = try runTrainer(["evaluate", "--run", run, "--samples", "60", "--temperature", "1"])
+            #expect(own.status == 0 && own.out == warm.out && own.out != plain.out, "\(own.out) \(warm.out) \(plain.out)")
+            let drawn = try runTrainer(["sample", "--run", run, "--count", "30", "--seed", "4"])
+            let drawnWarm = try runTrainer(["sample", "--run", run, "--count", "30", "--seed", "4", "--temperature", "1.6"])
+            let drawnPlain = try runTrainer(["sample", "--run", run, "--count", "30", "--seed", "4", "--temperature", "1"])
+            #expect(drawn.status == 0 && drawn.out == drawnWarm.out && drawn.out != drawnPlain.out)
+            let resumed = try runTrainer(["train", "--resume", run, "--iterations", "30", "--sample-temperature", "1"])
+            #expect(resumed.status == 0, "\(resumed.err)")
+            let after = try runTrainer(["evaluate", "--run", run, "--samples", "60"])
+            let afterWarm = try runTrainer(["evaluate", "--run", run, "--samples", "60", "--temperature", "1.6"])
+            #expect(
+                after.out == (try runTrainer(["evaluate", "--run", run, "--samples", "60", "--temperature", "1"])).out && after.out != afterWarm.out)
+            let zero = try runTrainer(["train", "--preset", "mle", "--sample-temperature", "0", "--run-dir", folder + "/zero"])
+            #expect(zero.status != 0 && zero.err == "Error: --sample-temperature must lie in (0, 100] (got 0.0)\n", "\(zero.err)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/zero"))
+        }
+
         /// The benchmark presets train on their own data without --data: moses-* on
         /// `data/moses/train.txt` (a tiny SMILES file here; a one-line error when it is
         /// missing), oracle-* on the oracle; moses-gan starts from a moses-mle run.
