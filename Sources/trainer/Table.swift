@@ -26,10 +26,15 @@ struct Table: ParsableCommand {
             lines.append(
                 String(
                     format: "| %@ | %@ | %llu | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %@ |",
-                    (path as NSString).lastPathComponent, c.preset.rawValue, c.seed, last.step,
+                    (path as NSString).lastPathComponent, Self.label(c.preset, e), c.seed, last.step,
                     m.validity, m.uniqueness, m.novelty, m.coverage, m.lengthJS, m.bigramJS, nll))
         }
         try writeStandardOutput(lines.map { $0 + "\n" }.joined())
+    }
+
+    /// The preset, and the sampling temperature when the evaluation was not drawn at 1.
+    private static func label(_ preset: Preset, _ e: Evaluation) -> String {
+        preset.rawValue + (e.temperature.map { " at T \($0)" } ?? "")
     }
 
     private func finalEvaluation(_ folder: RunFolder, _ metrics: [MetricsRecord]) throws -> (MetricsRecord, Evaluation) {
@@ -54,7 +59,7 @@ struct Table: ParsableCommand {
             let trade = lowest.map { "\(nats($0.evaluation?.oracleNLL)) (\(nats($0.evaluation?.heldOutNLL)), \($0.step))" } ?? "–"
             let minutes = (metrics.last?.seconds ?? 0) / 60
             lines.append(
-                "| \((folder.path as NSString).lastPathComponent) | \(c.preset.rawValue) | \(c.seed) | \(c.pretraining) + \(last.step - c.pretraining) "
+                "| \((folder.path as NSString).lastPathComponent) | \(Self.label(c.preset, e)) | \(c.seed) | \(c.pretraining) + \(last.step - c.pretraining) "
                     + "| \(nats(e.oracleNLL)) | \(nats(e.heldOutNLL)) | \(trade) | \(nats(e.oracleFloor)) | \(String(format: "%.0f min", minutes)) |")
         }
         return lines

@@ -29,6 +29,7 @@ public enum MetricsText {
         if let h = e.heldOutNLL { s += String(format: "  heldout_nll %.4f", h) }
         if let o = e.oracleNLL { s += String(format: "  nll_oracle %.3f", o) }
         if let f = e.oracleFloor { s += String(format: " (floor %.3f)", f) }
+        if let t = e.temperature { s += "  at T \(t)" }
         return s
     }
 }

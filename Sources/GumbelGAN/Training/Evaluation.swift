@@ -12,6 +12,9 @@ public struct Evaluation: Sendable, Equatable, Codable {
     /// The oracle's mean NLL per symbol of its held-out sentences: the entropy rate, the
     /// best NLL-oracle and NLL-gen can approach.
     public var oracleFloor: Double?
+    /// The `T` of softmax(ℓ / T) the samples were drawn from (and the NLLs scored at), when
+    /// not 1.
+    public var temperature: Float?
 
     private enum CodingKeys: String, CodingKey {
         case samples
@@ -19,5 +22,6 @@ public struct Evaluation: Sendable, Equatable, Codable {
         case heldOutNLL = "heldout_nll"
         case oracleNLL = "nll_oracle"
         case oracleFloor = "nll_oracle_floor"
+        case temperature = "sample_temperature"
     }
 }

@@ -322,6 +322,7 @@ public final class TrainingSession {
         let metrics = try SampleMetrics.score(
             samples, training: trainingReference, reference: referenceStrings!, isValid: dataset.isValid, checkpoint: checkpoint)
         var evaluation = Evaluation(samples: metrics)
+        if temperature != 1 { evaluation.temperature = temperature }
         let oracleData = dataset.oracle != nil
         if configuration.objective == .maximumLikelihood || configuration.pretraining > 0 || oracleData {
             try withSamplingWeights(temperature: temperature) {

@@ -90,6 +90,7 @@ import Testing
         #expect(Array(warm.generator.parameters.values.values) == Array(plain.generator.parameters.values.values))
         let evaluation = try #require(records.last?.evaluation)
         #expect(evaluation == warm.evaluate(count: 300, temperature: 1.7))
+        #expect(evaluation.temperature == 1.7 && plainRecords.last?.evaluation?.temperature == nil)
         #expect(plainRecords.last?.evaluation == plain.evaluate(count: 300))
         #expect(evaluation.samples != plainRecords.last?.evaluation?.samples)
         let showcase = SampleSeed.showcase(of: 6)
