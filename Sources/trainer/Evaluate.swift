@@ -46,7 +46,7 @@ struct Evaluate: ParsableCommand {
         }
         try writeStandardOutput(
             MetricsText.line(
-                session.evaluate(count: c.evaluationSamples, temperature: temperature ?? c.logitTemperature, sampleSeed: sampleSeed),
+                session.evaluate(count: c.evaluationSamples, temperature: temperature, sampleSeed: sampleSeed),
                 step: session.completedIterations) + "\n")
     }
 }

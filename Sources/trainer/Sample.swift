@@ -41,7 +41,7 @@ struct Sample: ParsableCommand {
         // Written a block at a time: a count is limited by time, not memory.
         let file = try output.map { try OutputFile(path: $0) }
         try session.sample(
-            count: count, seed: seed, temperature: temperature ?? session.configuration.logitTemperature, endingAtPadding: endAtPadding
+            count: count, seed: seed, temperature: temperature, endingAtPadding: endAtPadding
         ) { strings in
             if let signal = stop.signal {
                 throw UserError("stopped by signal \(signal); \(output.map { "\($0) was left as it was" } ?? "the output is incomplete")")

@@ -231,7 +231,7 @@ struct TrainingOptions: ParsableArguments {
         if let base, base.dataDigest != nil, let path = base.data.path, c.data.path != nil { compared.data = c.data.reading(path) }
         if let base, let (key, old, new) = base.firstDifference(from: compared, ignoring: TrainingConfiguration.changeableOnResume) {
             throw UserError(
-                "--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only --iterations, --log-every, --evaluate-every, --evaluation-samples and --sample-temperature may change"
+                "--resume: the checkpoint was trained with \(key) = \(old), this run asks for \(new); only \(TrainingConfiguration.changeableOnResume.sorted().map(Self.flag(for:)).joined(separator: ", ")) may change"
             )
         }
         return c

@@ -35,7 +35,7 @@ public final class RunRecorder: TrainingObserver {
             try events?.scalars(Self.scalars(record), step: record.step)
             if record.evaluation != nil {
                 let c = session.configuration
-                let samples = session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed), temperature: c.logitTemperature)
+                let samples = session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed))
                 try folder.write(lines: samples, to: "samples-\(record.step).txt")
                 try events?.text("samples", samples.map { "    " + $0 }.joined(separator: "\n"), step: record.step)
                 try writePlots(c)
@@ -44,7 +44,7 @@ public final class RunRecorder: TrainingObserver {
             let c = session.configuration
             try ModelFile.write(session, to: folder.modelPath)
             try folder.write(
-                lines: session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed), temperature: c.logitTemperature), to: "samples.txt")
+                lines: session.sample(count: showSamples, seed: SampleSeed.showcase(of: c.seed)), to: "samples.txt")
             try writePlots(c)
         case .iterated, .stopped:
             break

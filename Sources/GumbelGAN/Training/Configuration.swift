@@ -98,6 +98,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }
     public var lengthBucketCount: Int { lengthBuckets ?? 0 }
+    /// The T samples are drawn at by default.
     public var logitTemperature: Float { sampleTemperature ?? 1 }
     /// The CNN discriminator's filter widths (empty: the LSTM discriminator).
     public var convolutionWidths: [Int] { discriminatorWidths ?? [] }

@@ -87,7 +87,7 @@ public final class TrainingRun {
                 let start = Date()
                 // A stop asked for meanwhile ends the evaluation; the next iteration's check stops
                 // the run (after the last one, the run ends without that evaluation).
-                record.evaluation = session.evaluate(count: c.evaluationSamples, temperature: c.logitTemperature, shouldStop: stopRequested)
+                record.evaluation = session.evaluate(count: c.evaluationSamples, shouldStop: stopRequested)
                 if record.evaluation == nil { interruptedEvaluation = step }
                 evaluationSeconds += Date().timeIntervalSince(start)
             }

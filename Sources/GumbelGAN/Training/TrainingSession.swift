@@ -251,11 +251,12 @@ public final class TrainingSession {
 
     /// `count` generated strings, each an exact categorical draw `argmax(ℓ_t / T + g_t)` at
     /// every step (the paper's eq. 3; `T` the sampling `temperature`, 1 for the model's own
-    /// distribution, below 1 sharper), decoded with the padding at the end removed (or, with
+    /// distribution, below 1 sharper; by default the run's ``TrainingConfiguration/sampleTemperature``),
+    /// decoded with the padding at the end removed (or, with
     /// `endingAtPadding`, everything from the first padding: the peers' samplers stop at their
     /// end token), from the averaged weights when configured. The same `seed` gives the same
     /// strings.
-    public func sample(count: Int, seed: UInt64, temperature: Float = 1, endingAtPadding: Bool = false) -> [String] {
+    public func sample(count: Int, seed: UInt64, temperature: Float? = nil, endingAtPadding: Bool = false) -> [String] {
         var out: [String] = []
         out.reserveCapacity(count)
         sample(count: count, seed: seed, temperature: temperature, endingAtPadding: endingAtPadding) { out += $0 }
@@ -265,8 +266,9 @@ public final class TrainingSession {
     /// The strings of ``sample(count:seed:temperature:endingAtPadding:)``, handed to `body` a
     /// block at a time (at most 1,000), so that a count is limited by time, not memory.
     public func sample(
-        count: Int, seed: UInt64, temperature: Float = 1, endingAtPadding: Bool = false, inBlocks body: ([String]) throws -> Void
+        count: Int, seed: UInt64, temperature: Float? = nil, endingAtPadding: Bool = false, inBlocks body: ([String]) throws -> Void
     ) rethrows {
+        let temperature = temperature ?? configuration.logitTemperature
         precondition(temperature > 0 && temperature.isFinite, "sample: temperature \(temperature)")
         try withSamplingWeights(temperature: temperature) {
             let rows = min(count, Self.blockRows(1000, length: generator.length, vocabulary: generator.vocabularySize))
@@ -291,18 +293,21 @@ public final class TrainingSession {
     /// the run's, so evaluations of one run are comparable) and, for maximum likelihood,
     /// the NLL of the training set and of 1,000 held-out strings. At a sampling `temperature`
     /// T ≠ 1 both the samples and the NLLs are the cooled model's, `softmax(ℓ / T)`: the
-    /// quality–diversity curve a likelihood-trained model traces without any adversary.
-    public func evaluate(count: Int, temperature: Float = 1, sampleSeed: UInt64? = nil) -> Evaluation {
+    /// quality–diversity curve a likelihood-trained model traces without any adversary. T is
+    /// the run's ``TrainingConfiguration/sampleTemperature`` unless given.
+    public func evaluate(count: Int, temperature: Float? = nil, sampleSeed: UInt64? = nil) -> Evaluation {
         evaluate(count: count, temperature: temperature, sampleSeed: sampleSeed, shouldStop: { false })!
     }
 
     /// ``evaluate(count:temperature:sampleSeed:)``, given up (nil) as soon as `shouldStop` says
     /// so: it is asked between blocks of samples and of scored strings, so that a signal does
     /// not wait for a long evaluation to end.
-    public func evaluate(count: Int, temperature: Float = 1, sampleSeed: UInt64? = nil, shouldStop: () -> Bool) -> Evaluation? {
+    public func evaluate(count: Int, temperature: Float? = nil, sampleSeed: UInt64? = nil, shouldStop: () -> Bool) -> Evaluation? {
         struct Stopped: Error {}
         do {
-            return try evaluate(count: count, temperature: temperature, sampleSeed: sampleSeed) { if shouldStop() { throw Stopped() } }
+            return try evaluate(count: count, temperature: temperature ?? configuration.logitTemperature, sampleSeed: sampleSeed) {
+                if shouldStop() { throw Stopped() }
+            }
         } catch { return nil }
     }
 
