@@ -60,6 +60,11 @@ struct TrainingOptions: ParsableArguments {
     ) var discriminator: DiscriminatorKind?
     @Option(parsing: .unconditional, help: "With --discriminator cnn: the filter widths, comma-separated (default: 2,3,4,5, RelGAN's).")
     var discriminatorWidths: String?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "With --discriminator cnn: read the embedded inputs as this many equal slices of their channels, each its own input with its own logit (RelGAN's num_rep; default: 1)."
+    ) var discriminatorRepresentations: Int?
     @Option(parsing: .unconditional, help: "Dropout between stacked LSTM layers, or on a CNN discriminator's features, in training (default: 0).")
     var dropout: Float?
     @Option(parsing: .unconditional, help: "Discriminator updates per adversarial iteration, each on new batches (default: 1).")
@@ -159,6 +164,7 @@ struct TrainingOptions: ParsableArguments {
             c.discriminatorWidths = try discriminatorWidths.map(Self.widths) ?? c.discriminatorWidths ?? TrainingConfiguration.relganWidths
         case (nil, nil): break
         }
+        if let v = discriminatorRepresentations { c.discriminatorRepresentations = v }
         if let v = discriminatorSteps { c.discriminatorSteps = v }
         if let v = discriminatorWarmup { c.discriminatorWarmup = v }
         if let v = mleWeight { c.mleWeight = v }

@@ -18,6 +18,12 @@
 /// ``Highway``, dropout (training only), and a linear layer to the logit. Parameters:
 /// `embedding.weight`, `convs.i.weight [H, 1, w_i, C]`, `convs.i.bias [H]`, `highway.weight
 /// [F, F]`, `highway.bias`, `out.weight [1, F]`, `out.bias`.
+///
+/// With `R` ``representations`` (RelGAN's `num_rep`) the CNN reads each of `R` equal slices of
+/// the `C` input channels as an input of its own (`convs.i.weight [H, 1, w, C/R]`, PyTorch's
+/// `nn.Conv2d(1, H, (w, C/R), stride=(1, C/R))`) and gives `R` logits per input, each scored by
+/// the loss as one example. In the time-major layout `[T, n, C]` is `[T, n·R, C/R]`: slice `k`
+/// of input `i` is row `i·R + k`, so the slices cost no copy.
 public final class Discriminator {
     /// The width of an input step: `groups · V`.
     public let vocabularySize: Int
@@ -31,6 +37,8 @@ public final class Discriminator {
     public let dropout: Float
     /// The CNN's filter widths (empty: the LSTM discriminator); `hiddenSize` filters each.
     public let convolutionWidths: [Int]
+    /// Logits per input: the CNN's representations `R` (1 for the LSTM).
+    public let representations: Int
     public let convolutions: [SequenceConvolution]
     public let highway: Highway?
     public let parameters: Parameters
@@ -49,7 +57,7 @@ public final class Discriminator {
 
     public init(
         vocabularySize: Int, hiddenSize: Int, length: Int, layers: Int = 1, embeddingSize: Int = 0, groups: Int = 1,
-        dropout: Float = 0, convolutionWidths: [Int] = []
+        dropout: Float = 0, convolutionWidths: [Int] = [], representations: Int = 1
     ) {
         precondition(
             vocabularySize > 0 && hiddenSize > 0 && length > 0 && layers >= 1 && groups >= 1 && vocabularySize % groups == 0,
@@ -64,6 +72,7 @@ public final class Discriminator {
         self.groups = groups
         self.dropout = dropout
         self.convolutionWidths = convolutionWidths
+        self.representations = representations
         var layout = ParameterLayout()
         let convolutional = !convolutionWidths.isEmpty
         let suffixes = convolutional ? [] : LSTM.suffixes(layers: layers, embedded: embeddingSize > 0)
@@ -71,8 +80,12 @@ public final class Discriminator {
             Embedding.declare(in: &layout, prefix: "embedding", symbols: vocabularySize / groups, size: embeddingSize)
         }
         let channels = embeddingSize > 0 ? groups * embeddingSize : vocabularySize
+        precondition(
+            representations >= 1 && channels % representations == 0 && (representations == 1 || !convolutionWidths.isEmpty),
+            "Discriminator: \(representations) representations must divide the CNN's \(channels) channels")
         for (i, w) in convolutionWidths.enumerated() {
-            SequenceConvolution.declare(in: &layout, prefix: "convs.\(i)", width: w, channels: channels, filters: hiddenSize)
+            SequenceConvolution.declare(
+                in: &layout, prefix: "convs.\(i)", width: w, channels: channels / representations, filters: hiddenSize)
         }
         if convolutional { Highway.declare(in: &layout, prefix: "highway", features: hiddenSize * convolutionWidths.count) }
         for (k, suffix) in suffixes.enumerated() {
@@ -96,11 +109,13 @@ public final class Discriminator {
     /// Buffers for one forward and backward pass over `rows` sequences.
     public final class Workspace {
         public let rows: Int
+        /// Rows the CNN sees: `rows · R`, one per representation of an input.
+        let convolutionRows: Int
         /// Each layer's activations, bottom first.
         public let layers: [LSTMActivations]
-        /// `[rows, 1]`: the logits of the last forward pass.
+        /// `[rows · R, 1]`: the logits of the last forward pass (input `i`'s `R` logits together).
         public let logits: Matrix
-        /// `[rows, 1]`: `∂L/∂a`, set by the caller before the backward pass.
+        /// `[rows · R, 1]`: `∂L/∂a`, set by the caller before the backward pass.
         public let logitGradients: Matrix
         /// `[T, rows, groups·V]`: `∂L/∂x`, written by the backward pass when asked for.
         public let inputGradients: Tensor
@@ -114,25 +129,26 @@ public final class Discriminator {
         /// `[H, rows]`: the gradient reaching the last hidden state from the output layer.
         let lastHiddenGradient: Matrix
         private let logitStorage: Tensor, hiddenGradientStorage: Tensor, layerStorage: Tensor?
-        /// The CNN's `[rows, F]` buffers (empty for the LSTM discriminator): the maxima `m`,
+        /// The CNN's `[rows · R, F]` buffers (empty for the LSTM discriminator): the maxima `m`,
         /// the highway's `u`, the dropout mask (ones unless drawn), the highway's output masked
         /// in place (what the last layer reads), and the gradients reaching them.
         let maxima: Matrix, highwayPreactivation: Matrix, featureMask: Matrix, dropped: Matrix
         let droppedGradient: Matrix, preactivationGradient: Matrix, maximaGradient: Matrix
-        /// The CNN's `[S·rows, H]` scratch (`z`, then `dz`) for its widest position count,
-        /// and each filter's arg-max position, width by width (`rows · H` each).
+        /// The CNN's `[S·rows·R, H]` scratch (`z`, then `dz`) for its widest position count,
+        /// and each filter's arg-max position, width by width (`rows · R · H` each).
         let convolutionScratch: Tensor?
         let argmax: UnsafeMutablePointer<Int32>
         private let convolutionStorage: Tensor?
 
         public init(discriminator d: Discriminator, rows: Int) {
             self.rows = rows
+            convolutionRows = rows * d.representations
             let (t, h, e) = (d.length, d.hiddenSize, d.embeddingSize)
             layers = (0..<d.layers.count).map { k in
                 LSTMActivations(
                     steps: t, rows: rows, hiddenSize: h, inputSize: k > 0 ? h : e > 0 ? d.groups * e : d.vocabularySize)
             }
-            logitStorage = Tensor(zeros: [2, rows, 1])
+            logitStorage = Tensor(zeros: [2, convolutionRows, 1])
             logits = logitStorage[0]
             logitGradients = logitStorage[1]
             inputGradients = Tensor(zeros: [t, rows, d.vocabularySize])
@@ -147,7 +163,7 @@ public final class Discriminator {
             dropoutMasks = (0..<stacked).map { storage![$0] }
             layerInputGradients = (0..<stacked).map { storage![stacked + $0] }
             let f = d.features
-            let features = f > 0 ? Tensor(zeros: [7, rows, f]) : nil
+            let features = f > 0 ? Tensor(zeros: [7, convolutionRows, f]) : nil
             if let features { features[2].values.update(repeating: 1) }
             convolutionStorage = features
             let none = Matrix(hiddenGradientStorage.base, rows: 0, columns: 0)
@@ -155,9 +171,9 @@ public final class Discriminator {
             (maxima, highwayPreactivation, featureMask, dropped) = (buffers[0], buffers[1], buffers[2], buffers[3])
             (droppedGradient, preactivationGradient, maximaGradient) = (buffers[4], buffers[5], buffers[6])
             let positions = d.convolutionWidths.min().map { t - $0 + 1 } ?? 0
-            convolutionScratch = f > 0 ? Tensor(zeros: [positions * rows, h]) : nil
-            argmax = .allocate(capacity: max(rows * f, 1))
-            argmax.initialize(repeating: 0, count: max(rows * f, 1))
+            convolutionScratch = f > 0 ? Tensor(zeros: [positions * convolutionRows, h]) : nil
+            argmax = .allocate(capacity: max(convolutionRows * f, 1))
+            argmax.initialize(repeating: 0, count: max(convolutionRows * f, 1))
         }
 
         deinit { argmax.deallocate() }
@@ -170,16 +186,20 @@ public final class Discriminator {
     /// rows `firstRow …`; `role` 1 for real inputs, 2 for generated ones. Input `j` of layer
     /// `k ≥ 1` at step `t` is kept, scaled by `1/(1 − p)`, when the uniform at
     /// `(dropout, step, row, role·2^31 + (k − 1)·T·H + t·H + j)` is at least `p`.
-    /// The CNN's feature `j` of a row is kept when the uniform at `(…, role·2^31 + j)` is at least `p`.
+    /// The CNN's feature `j` of a row's representation `k` is kept when the uniform at
+    /// `(…, role·2^31 + k·F + j)` is at least `p`.
     public func drawDropout(_ ws: Workspace, random: CounterRandom, step: Int, firstRow: Int, role: Int) {
         guard dropout > 0 else { return }
         let (h, t) = (hiddenSize, length)
         let keep = 1 / (1 - dropout)
         if features > 0 {
-            let mask = ws.featureMask
+            let (mask, f) = (ws.featureMask, features)
             for r in 0..<ws.rows {
-                random.fillUniform(mask.row(r), count: features, .dropout, step: step, row: firstRow + r, from: role << 31)
-                for j in 0..<features { mask[r, j] = mask[r, j] < dropout ? 0 : keep }
+                for k in 0..<representations {
+                    let row = r * representations + k
+                    random.fillUniform(mask.row(row), count: f, .dropout, step: step, row: firstRow + r, from: role << 31 + k * f)
+                    for j in 0..<f { mask[row, j] = mask[row, j] < dropout ? 0 : keep }
+                }
             }
             return
         }
@@ -209,9 +229,11 @@ public final class Discriminator {
             sequence = embedded
         }
         if let highway {
+            let slices = sliced(sequence)
             for (i, conv) in convolutions.enumerated() {
                 conv.forward(
-                    sequence, scratch: convolutionScratch(ws, conv), into: block(ws.maxima, i), argmax: ws.argmax + i * ws.rows * hiddenSize)
+                    slices, scratch: convolutionScratch(ws, conv), into: block(ws.maxima, i),
+                    argmax: ws.argmax + i * ws.convolutionRows * hiddenSize)
             }
             highway.forward(ws.maxima, preactivation: ws.highwayPreactivation, into: ws.dropped)
             if dropout > 0 { multiply(ws.dropped, by: ws.featureMask) }
@@ -229,9 +251,14 @@ public final class Discriminator {
     /// Width `i`'s columns of a CNN feature matrix.
     private func block(_ m: Matrix, _ i: Int) -> Matrix { m.columns(i * hiddenSize..<(i + 1) * hiddenSize) }
 
-    /// The CNN scratch's first `S·rows` rows for `conv`'s positions.
+    /// The CNN scratch's first `S·rows·R` rows for `conv`'s positions.
     private func convolutionScratch(_ ws: Workspace, _ conv: SequenceConvolution) -> Matrix {
-        ws.convolutionScratch!.matrix.rows(0..<(conv.positions(length: length) * ws.rows))
+        ws.convolutionScratch!.matrix.rows(0..<(conv.positions(length: length) * ws.convolutionRows))
+    }
+
+    /// The CNN's inputs `[T, n, C]` as `[T, n·R, C/R]`: each representation a row of its own.
+    private func sliced(_ x: Tensor) -> Tensor {
+        Tensor(x.storage, offset: x.offset, shape: [x.shape[0], x.shape[1] * representations, x.shape[2] / representations])
     }
 
     /// A `[n, groups·C]` matrix as `[n·groups, C]`: each group's vector a row of its own.
@@ -302,11 +329,13 @@ public final class Discriminator {
         let sequenceGradient: Tensor? =
             embedded ? ws.embeddedGradients : gradients.contains(.inputs) ? ws.inputGradients : nil
         sequenceGradient?.zero()
+        let slices = sliced(ws.embedded ?? x)
+        let sliceGradients = sequenceGradient.map(sliced)
         for (i, conv) in convolutions.enumerated() {
             conv.backward(
-                input: ws.embedded ?? x, maxima: block(ws.maxima, i), argmax: ws.argmax + i * ws.rows * hiddenSize,
+                input: slices, maxima: block(ws.maxima, i), argmax: ws.argmax + i * ws.convolutionRows * hiddenSize,
                 outputGradient: block(ws.maximaGradient, i), scratch: convolutionScratch(ws, conv), parameters: parameters,
-                inputGradient: sequenceGradient)
+                inputGradient: sliceGradients)
         }
         if let embedding, let dEmbedded = ws.embeddedGradients {
             if parameters { embedding.accumulateGradients(input: ungrouped(x.matrix), outputGradient: ungrouped(dEmbedded.matrix)) }

@@ -15,6 +15,10 @@
 /// time-major layout `[T, rows, V]`, consecutive rows are adjacent in memory, so the packed
 /// view `[T, rows/m, m·V]` is the same storage: packing costs nothing. Shards are whole packs.
 ///
+/// A CNN discriminator with `R` representations gives `R` logits per pack, each scored as an
+/// example of its own (RelGAN's loss over `batch · num_rep` logits); the losses and `σ(a)` it
+/// reports are per pack.
+///
 /// The generator's forward pass of the D step is reused by the G step (G has not changed).
 /// All buffers are allocated once, here.
 public final class AdversarialStep {
@@ -38,6 +42,8 @@ public final class AdversarialStep {
     /// gradient the discriminator hands back, and that gradient unpacked `[T, rows, V]`.
     let packedReal: Tensor, packedFake: Tensor, sampleGradients: Tensor
     let realPacks: Int, fakePacks: Int
+    /// The discriminator's logits over all ranks' real and generated packs (`R` per pack).
+    let realLogitCount: Int, fakeLogitCount: Int
     /// Scores the real rows for the likelihood term of the generator's loss (`likelihoodWeight`).
     public private(set) lazy var likelihoodTerm = LikelihoodStep(generator: generator, shards: shards, optimizer: nil)
 
@@ -66,6 +72,7 @@ public final class AdversarialStep {
         self.generatorOptimizer = generatorOptimizer
         self.discriminatorOptimizer = discriminatorOptimizer
         (realPacks, fakePacks) = (shards.realRows / pack, shards.generatedRows / pack)
+        (realLogitCount, fakeLogitCount) = (realPacks * discriminator.representations, fakePacks * discriminator.representations)
         let (real, fake) = (shards.real.count, shards.generated.count)
         realInputs = Tensor(zeros: [t, real, v])
         generatorWorkspace = Generator.Workspace(generator: generator, rows: fake)
@@ -130,12 +137,12 @@ public final class AdversarialStep {
         case .standard:
             d.forward(packedFake, fakeWorkspace)
             generatorLoss = LogitLoss.generator.evaluate(
-                logits: fakeLogits, scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+                logits: fakeLogits, scale: 1 / Float(fakeLogitCount), gradients: fakeWorkspace.logitGradients.values)
         case .rsgan:
             d.forward(packedReal, realWorkspace)
             d.forward(packedFake, fakeWorkspace)
             generatorLoss = RelativisticLoss.evaluate(
-                fakeLogits, realLogits, scale: 1 / Float(fakePacks),
+                fakeLogits, realLogits, scale: 1 / Float(fakeLogitCount),
                 gradientsA: fakeWorkspace.logitGradients.values, gradientsB: nil)
         }
         d.backward(fakeWorkspace, .inputs)
@@ -149,7 +156,7 @@ public final class AdversarialStep {
         generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
 
         return StepLosses(
-            sums: [realLoss, fakeLoss, generatorLoss, realProbability, fakeProbability],
+            sums: [realLoss, fakeLoss, generatorLoss / Double(d.representations), realProbability, fakeProbability],
             realPacks: realPacks, fakePacks: fakePacks, likelihoodSum: likelihoodSum)
     }
 
@@ -179,17 +186,17 @@ public final class AdversarialStep {
         case .standard:
             d.forward(packedReal, realWorkspace)
             realLoss = LogitLoss.real.evaluate(
-                logits: realLogits, scale: 1 / Float(realPacks), gradients: realWorkspace.logitGradients.values)
+                logits: realLogits, scale: 1 / Float(realLogitCount), gradients: realWorkspace.logitGradients.values)
             d.backward(realWorkspace, .parameters)
             d.forward(packedFake, fakeWorkspace)
             fakeLoss = LogitLoss.fake.evaluate(
-                logits: fakeLogits, scale: 1 / Float(fakePacks), gradients: fakeWorkspace.logitGradients.values)
+                logits: fakeLogits, scale: 1 / Float(fakeLogitCount), gradients: fakeWorkspace.logitGradients.values)
             d.backward(fakeWorkspace, .parameters)
         case .rsgan:
             d.forward(packedReal, realWorkspace)
             d.forward(packedFake, fakeWorkspace)
             realLoss = RelativisticLoss.evaluate(
-                realLogits, fakeLogits, scale: 1 / Float(realPacks),
+                realLogits, fakeLogits, scale: 1 / Float(realLogitCount),
                 gradientsA: realWorkspace.logitGradients.values, gradientsB: fakeWorkspace.logitGradients.values)
             d.backward(realWorkspace, .parameters)
             d.backward(fakeWorkspace, .parameters)
@@ -198,10 +205,11 @@ public final class AdversarialStep {
             // its own size, would turn into full steps (and differently for each rank count).
             d.output.biasGradient.zero()
         }
-        let realProbability = sigmoidSum(realWorkspace.logits)
-        let fakeProbability = sigmoidSum(fakeWorkspace.logits)
+        let perPack = Double(d.representations)
+        let realProbability = sigmoidSum(realWorkspace.logits) / perPack
+        let fakeProbability = sigmoidSum(fakeWorkspace.logits) / perPack
         discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
-        return (realLoss, fakeLoss, realProbability, fakeProbability)
+        return (realLoss / perPack, fakeLoss / perPack, realProbability, fakeProbability)
     }
 
     private func sigmoidSum(_ logits: Matrix) -> Double {

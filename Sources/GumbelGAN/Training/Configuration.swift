@@ -81,6 +81,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// A CNN discriminator with filters of these widths, `discriminatorHiddenSize` of each
     /// (SeqGAN's and RelGAN's; default nil: the LSTM discriminator).
     public var discriminatorWidths: [Int]?
+    /// The CNN discriminator reads this many equal slices of its embedded inputs' channels as
+    /// inputs of their own, each giving a logit (RelGAN's `num_rep`; default 1).
+    public var discriminatorRepresentations: Int?
     /// For a user's file, ``Dataset/digest`` of the lines trained on: a resume, `sample` and
     /// `evaluate` use data with this digest (the run folder's `train.txt` or the file) or stop.
     public var dataDigest: String?
@@ -102,6 +105,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var logitTemperature: Float { sampleTemperature ?? 1 }
     /// The CNN discriminator's filter widths (empty: the LSTM discriminator).
     public var convolutionWidths: [Int] { discriminatorWidths ?? [] }
+    public var representationCount: Int { discriminatorRepresentations ?? 1 }
     /// RelGAN's widths, for `--discriminator cnn` without `--discriminator-widths`.
     public static let relganWidths = [2, 3, 4, 5]
 

@@ -92,6 +92,14 @@ extension TrainingConfiguration {
         try require(
             widths.isEmpty || discriminatorHiddenSize * widths.count <= 65_536, ["discriminatorHiddenSize", "discriminatorWidths"],
             "%0 (\(discriminatorHiddenSize) filters per width) times the \(widths.count) of %1 must be at most 65536 features")
+        let r = representationCount
+        try require(r >= 1 && r <= 65_536, ["discriminatorRepresentations"], "%0 must lie in [1, 65536] (got \(r))")
+        try require(
+            r == 1 || (!widths.isEmpty && embedding > 0), ["discriminatorRepresentations", "discriminatorWidths", "embeddingSize"],
+            "%0 slices a CNN discriminator's embedded inputs: it needs %1 (--discriminator cnn) and %2 above 0")
+        try require(
+            r == 1 || (pack * embedding) % r == 0, ["discriminatorRepresentations", "embeddingSize"],
+            "%0 (\(r)) must divide the discriminator's \(pack * embedding) embedded channels (%1 \(embedding) times the pack \(pack))")
         try require(
             dropoutProbability == 0 || generatorLayers > 1 || (objective == .adversarial && (discriminatorLayerCount > 1 || !widths.isEmpty)),
             ["dropout", "layers", "discriminatorLayers"],

@@ -23,17 +23,17 @@ public enum MemoryEstimate {
         words += 5 * t * fake * v + 2 * t * fake * e + activations(input: gInput, hidden: h, layers: c.generatorLayers, rows: fake)
         if c.objective == .adversarial {
             let widths = c.convolutionWidths.map(Double.init)
-            let features = hd * Double(widths.count)
+            let features = hd * Double(widths.count), r = Double(c.representationCount)
             parameters +=
                 (e > 0 ? v * e : 0)
                 + (widths.isEmpty
                     ? lstmParameters(input: dInput, hidden: hd, layers: c.discriminatorLayerCount) + hd + 1
-                    : widths.reduce(0) { $0 + hd * ($1 * dInput + 1) } + features * (features + 2) + 1)
+                    : widths.reduce(0) { $0 + hd * ($1 * dInput / r + 1) } + features * (features + 2) + 1)
             for rows in [real / m, fake / m] {
                 let body =
                     widths.isEmpty
                     ? activations(input: dInput, hidden: hd, layers: c.discriminatorLayerCount, rows: rows)
-                    : 7 * rows * features + t * rows * hd
+                    : r * (7 * rows * features + t * rows * hd)
                 words += body + t * rows * m * v + 2 * t * rows * m * e
             }
             words += t * real * v

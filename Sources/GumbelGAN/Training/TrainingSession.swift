@@ -65,7 +65,8 @@ public final class TrainingSession {
         case .adversarial:
             let d = Discriminator(
                 vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t, layers: c.discriminatorLayerCount,
-                embeddingSize: c.embedding, groups: c.pack, dropout: c.dropoutProbability, convolutionWidths: c.convolutionWidths)
+                embeddingSize: c.embedding, groups: c.pack, dropout: c.dropoutProbability, convolutionWidths: c.convolutionWidths,
+                representations: c.representationCount)
             // TextGAN-PyTorch's CNN discriminators start from U(−0.05, 0.05).
             let cnn = !c.convolutionWidths.isEmpty && c.initialization == .pytorch
             d.parameters.initialize(cnn ? .uniform(bound: 0.05) : Self.initialization(c, hidden: c.discriminatorHiddenSize), seed: c.seed &+ 1)

@@ -16,14 +16,17 @@ struct GANFixture {
 
     /// The paper's networks, or with `layers`, `embedding` and `dropout` the stacked and
     /// embedded ones (their dropout masks drawn once and held fixed); with `convolutionWidths`
-    /// a CNN discriminator.
-    init(initialState: GeneratorInitialState, layers: Int = 1, embedding: Int = 0, dropout: Float = 0, convolutionWidths: [Int] = []) {
+    /// a CNN discriminator, reading `representations` slices of its inputs.
+    init(
+        initialState: GeneratorInitialState, layers: Int = 1, embedding: Int = 0, dropout: Float = 0, convolutionWidths: [Int] = [],
+        representations: Int = 1
+    ) {
         generator = Generator(
             vocabularySize: vocabulary, hiddenSize: 5, length: length, initialState: initialState, layers: layers,
             embeddingSize: embedding, dropout: dropout)
         discriminator = Discriminator(
             vocabularySize: vocabulary, hiddenSize: 4, length: length, layers: convolutionWidths.isEmpty ? layers : 1,
-            embeddingSize: embedding, dropout: dropout, convolutionWidths: convolutionWidths)
+            embeddingSize: embedding, dropout: dropout, convolutionWidths: convolutionWidths, representations: representations)
         generator.parameters.initialize(.uniform(bound: 0.5), seed: 21)
         discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 22)
         g = Generator.Workspace(generator: generator, rows: rows)

@@ -4,25 +4,29 @@ import Testing
 
 /// The CNN discriminator (`--discriminator cnn`): its parameters' gradient of the
 /// discriminator's loss and the gradient it hands the generator (of its soft inputs), against
-/// central differences in Float32 away from the kinks of ReLU and the maximum over positions.
+/// central differences in Float32 away from the kinks of ReLU and the maximum over positions;
+/// with RelGAN's representations (slices of the embedded inputs' channels, one logit each) too.
 @Suite struct ConvolutionalDiscriminatorTests {
-    @Test(arguments: [0, 3])
-    func gradients(embedding: Int) {
-        let f = GANFixture(initialState: .noise, embedding: embedding, dropout: embedding > 0 ? 0.3 : 0, convolutionWidths: [2, 3])
+    @Test(arguments: [(0, 1), (3, 1), (4, 2)])
+    func gradients(embedding: Int, representations: Int) {
+        let f = GANFixture(
+            initialState: .noise, embedding: embedding, dropout: embedding > 0 ? 0.3 : 0, convolutionWidths: [2, 3],
+            representations: representations)
         let d = f.discriminator
         let expected =
             (embedding > 0 ? ["embedding.weight"] : []) + [
                 "convs.0.weight", "convs.0.bias", "convs.1.weight", "convs.1.bias", "highway.weight", "highway.bias", "out.weight", "out.bias",
             ]
         #expect(d.parameters.layout.entries.map(\.name) == expected)
-        let channels = embedding > 0 ? embedding : f.vocabulary
+        let channels = embedding > 0 ? embedding / representations : f.vocabulary
         #expect(d.parameters.layout.entries.first { $0.name == "convs.1.weight" }!.shape == [4, 1, 3, channels])
+        #expect(f.dFake.logits.count == f.rows * representations)
         if embedding > 0 {
-            #expect((0..<f.rows).contains { r in (0..<d.features).contains { f.dFake.featureMask[r, $0] == 0 } })
+            #expect((0..<f.rows * representations).contains { r in (0..<d.features).contains { f.dFake.featureMask[r, $0] == 0 } })
         }
         _ = f.discriminatorLoss(backward: true)
         expectGradientsAwayFromKinks(
-            "CNN D (embedding \(embedding))",
+            "CNN D (embedding \(embedding), \(representations) representations)",
             d.parameters.layout.entries.map {
                 Checked(name: $0.name, values: d.parameters.value($0.name), analytic: d.parameters.gradient($0.name).array)
             }
@@ -40,7 +44,42 @@ import Testing
         let analytic = f.dReal.inputGradients.array
         d.backward(f.dReal, [.parameters, .inputs])
         #expect(f.dReal.inputGradients.array == analytic, "a second backward pass changed the input gradient")
-        expectGradientsAwayFromKinks("CNN D input (embedding \(embedding))", [Checked(name: "x", values: x, analytic: analytic)], loss: inputLoss)
+        expectGradientsAwayFromKinks(
+            "CNN D input (embedding \(embedding), \(representations) representations)", [Checked(name: "x", values: x, analytic: analytic)],
+            loss: inputLoss)
+    }
+
+    /// Representation `k` of an input is what a one-representation discriminator with the same
+    /// filters gives when its embedding is the `k`-th slice of the table's columns (RelGAN's
+    /// `num_rep`: each slice of the embedding a CNN input of its own, in that order).
+    @Test func eachRepresentationIsTheCNNOfItsSlice() {
+        let (r, e) = (3, 6)
+        let f = GANFixture(initialState: .noise, embedding: e, convolutionWidths: [2, 3], representations: r)
+        let d = f.discriminator
+        d.forward(f.real, f.dReal)
+        let single = Discriminator(
+            vocabularySize: f.vocabulary, hiddenSize: d.hiddenSize, length: f.length, embeddingSize: e / r, convolutionWidths: [2, 3])
+        let workspace = Discriminator.Workspace(discriminator: single, rows: f.rows)
+        for k in 0..<r {
+            for entry in single.parameters.layout.entries {
+                let target = single.parameters.value(entry.name)
+                let source = d.parameters.value(entry.name)
+                if entry.name == "embedding.weight" {
+                    for v in 0..<f.vocabulary {
+                        for j in 0..<(e / r) { target.base[v * (e / r) + j] = source.base[v * e + k * (e / r) + j] }
+                    }
+                } else {
+                    #expect(target.shape == source.shape, "\(entry.name)")
+                    target.base.update(from: source.base, count: source.count)
+                }
+            }
+            single.forward(f.real, workspace)
+            for i in 0..<f.rows {
+                let (expected, got) = (workspace.logits.base[i], f.dReal.logits.base[i * r + k])
+                #expect(abs(expected - got) <= 1e-5 * max(1, abs(expected)), "input \(i), representation \(k): \(got), expected \(expected)")
+            }
+        }
+        #expect(f.dReal.logits.base[0] != f.dReal.logits.base[1], "the two representations gave the same logit")
     }
 
     /// A discriminator that skips its dropout mask on the way back fails the check.

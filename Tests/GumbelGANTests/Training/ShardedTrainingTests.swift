@@ -9,7 +9,8 @@ import Testing
     /// in both networks, a learned initial state and a likelihood term (`stacked`), or RelGAN's recipe: hard feedback, rsgan, 3 discriminator
     /// updates per iteration, after 2 of pre-training (`hard-feedback`), or maximum likelihood
     /// of a stacked, embedded generator over batches from 3 length buckets (`mle-buckets`), or
-    /// a CNN discriminator over packs of 2 with dropout on its features and rsgan (`cnn`).
+    /// a CNN discriminator over packs of 2 with dropout on its features and rsgan (`cnn`), the
+    /// same reading its inputs as 4 representations (`cnn-representations`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? (variant == "mle-buckets" ? .mle : .tuned)
         var c = TrainingConfiguration(preset: preset, seed: 7)
@@ -21,7 +22,8 @@ import Testing
             (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3)
             (c.initialState, c.mleWeight) = (.learned, 0.5)
         }
-        if variant == "cnn" { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.loss) = ([2, 3, 5], 4, 0.2, .rsgan) }
+        if variant.hasPrefix("cnn") { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.loss) = ([2, 3, 5], 4, 0.2, .rsgan) }
+        if variant == "cnn-representations" { c.discriminatorRepresentations = 4 }
         if variant == "mle-buckets" {
             (c.embeddingSize, c.layers, c.dropout, c.initialState, c.lengthBuckets) = (4, 2, 0.2, .learned, 3)
         }
@@ -67,6 +69,7 @@ import Testing
     /// replicas.
     @Test(arguments: [
         "paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback", "mle-buckets", "cnn",
+        "cnn-representations",
     ])
     func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)

@@ -271,6 +271,22 @@ extension ExternalProcesses {
                     ["--discriminator", "cnn", "--discriminator-layers", "2"],
                     "--discriminator-layers stacks LSTM layers; the CNN discriminator (--discriminator-widths) has none"
                 ),
+                (
+                    ["--discriminator-representations", "2", "--embedding", "4"],
+                    "--discriminator-representations slices a CNN discriminator's embedded inputs: it needs --discriminator-widths"
+                ),
+                (
+                    ["--discriminator", "cnn", "--discriminator-representations", "2"],
+                    "it needs --discriminator-widths (--discriminator cnn) and --embedding above 0"
+                ),
+                (
+                    ["--discriminator", "cnn", "--embedding", "5", "--discriminator-representations", "2"],
+                    "--discriminator-representations (2) must divide the discriminator's 5 embedded channels (--embedding 5 times the pack 1)"
+                ),
+                (
+                    ["--discriminator", "cnn", "--discriminator-representations", "0"],
+                    "--discriminator-representations must lie in [1, 65536] (got 0)"
+                ),
             ] {
                 let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
                 #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")
