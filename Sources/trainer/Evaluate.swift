@@ -24,8 +24,8 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1 (got \(samples))") }
-        if let temperature, !(temperature > 0 && temperature.isFinite) {
-            throw ValidationError("--temperature must be a positive number (got \(temperature))")
+        if let temperature, !TrainingConfiguration.isSamplingTemperature(temperature) {
+            throw ValidationError("--temperature must lie in \(TrainingConfiguration.samplingTemperatures) (got \(temperature))")
         }
     }
 

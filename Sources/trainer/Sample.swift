@@ -28,8 +28,8 @@ struct Sample: ParsableCommand {
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
-        if let temperature, !(temperature > 0 && temperature.isFinite) {
-            throw ValidationError("--temperature must be a positive number (got \(temperature))")
+        if let temperature, !TrainingConfiguration.isSamplingTemperature(temperature) {
+            throw ValidationError("--temperature must lie in \(TrainingConfiguration.samplingTemperatures) (got \(temperature))")
         }
     }
 

@@ -103,6 +103,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var lengthBucketCount: Int { lengthBuckets ?? 0 }
     /// The T samples are drawn at by default.
     public var logitTemperature: Float { sampleTemperature ?? 1 }
+    /// The sampling temperatures a run, `sample` and `evaluate` take: (0, 100] (beyond 100 a
+    /// draw is all but uniform).
+    public static let samplingTemperatures = "(0, 100]"
+    public static func isSamplingTemperature(_ t: Float) -> Bool { t > 0 && t <= 100 }
     /// The CNN discriminator's filter widths (empty: the LSTM discriminator).
     public var convolutionWidths: [Int] { discriminatorWidths ?? [] }
     public var representationCount: Int { discriminatorRepresentations ?? 1 }

@@ -42,7 +42,8 @@ extension TrainingConfiguration {
         try require(decay >= 0 && decay <= 1, ["decay"], "%0 must lie in [0, 1] (got \(decay))")
         try require(generatorAverage >= 0 && generatorAverage < 1, ["generatorAverage"], "%0 must lie in [0, 1) (got \(generatorAverage))")
         try require(
-            logitTemperature > 0 && logitTemperature <= 100, ["sampleTemperature"], "%0 must lie in (0, 100] (got \(logitTemperature))")
+            Self.isSamplingTemperature(logitTemperature), ["sampleTemperature"],
+            "%0 must lie in \(Self.samplingTemperatures) (got \(logitTemperature))")
         try require(initialScale > 0 && initialScale.isFinite, ["initialScale"], "%0 must be positive (got \(initialScale))")
         if case .grammar(let g, let size) = data {
             try require(size >= 1, ["data.size"], "%0 must be at least 1 (got \(size))")

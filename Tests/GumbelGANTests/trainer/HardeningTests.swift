@@ -78,16 +78,19 @@ extension ExternalProcesses {
             #expect(linked.status == 0, "\(linked.err)")
             #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.txt") == folder + "/target.txt")
             #expect(try String(contentsOfFile: folder + "/target.txt", encoding: .utf8).split(separator: "\n").count == 7)
-            for bad in ["0", "-1", "nan", "inf"] {
+            // The rule of train --sample-temperature: (0, 100].
+            for bad in ["0", "-1", "nan", "inf", "100.5"] {
                 for command in ["sample", "evaluate"] {
                     let refused = try runTrainer([command, "--run", folder + "/r", "--temperature", bad])
                     #expect(
-                        refused.status != 0 && refused.err.contains("--temperature must be a positive number") && refused.out.isEmpty,
+                        refused.status != 0 && refused.err.contains("--temperature must lie in (0, 100] (got ") && refused.out.isEmpty,
                         "\(command): \(refused.err)")
                 }
             }
-            let sharp = try runTrainer(["sample", "--run", folder + "/r", "--count", "4", "--temperature", "0.5"])
-            #expect(sharp.status == 0 && sharp.out.split(separator: "\n").count == 4, "\(sharp.err)")
+            for good in ["0.5", "100"] {
+                let sharp = try runTrainer(["sample", "--run", folder + "/r", "--count", "4", "--temperature", good])
+                #expect(sharp.status == 0 && sharp.out.split(separator: "\n").count == 4, "\(sharp.err)")
+            }
             // --end-at-padding: the same draws, each string cut at its first padding (a space).
             let full = try runTrainer(["sample", "--run", folder + "/r", "--count", "200"])
             let cut = try runTrainer(["sample", "--run", folder + "/r", "--count", "200", "--end-at-padding"])
