@@ -35,8 +35,8 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     case oracleMLE = "oracle-mle"
     /// The text benchmark's adversarial phase, meant to start from an `oracle-mle` run
     /// (`--init-generator`): hard feedback, RelGAN's CNN discriminator (300 filters of widths
-    /// 2–5, dropout 0.25) and rsgan loss, Adam 3e-4 for both networks falling to 0, 1,000
-    /// iterations.
+    /// 2–5, dropout 0.25, 8 representations of the embedded strings) and rsgan loss, Adam 3e-4
+    /// for both networks falling to 0, 1,000 iterations.
     case oracleGAN = "oracle-gan"
 
     /// The data the preset trains on when no `--data` is given: nil for the paper's grammar.
