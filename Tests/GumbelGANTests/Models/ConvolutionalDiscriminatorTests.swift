@@ -79,7 +79,7 @@ import Testing
                 #expect(abs(expected - got) <= 1e-5 * max(1, abs(expected)), "input \(i), representation \(k): \(got), expected \(expected)")
             }
         }
-        #expect(f.dReal.logits.base[0] != f.dReal.logits.base[1], "the two representations gave the same logit")
+        #expect(f.dReal.logits.base[0] != f.dReal.logits.base[1], "the first two representations gave the same logit")
     }
 
     /// A discriminator that skips its dropout mask on the way back fails the check.
