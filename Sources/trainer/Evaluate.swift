@@ -24,9 +24,7 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1 (got \(samples))") }
-        if let temperature, !TrainingConfiguration.isSamplingTemperature(temperature) {
-            throw ValidationError("--temperature must lie in \(TrainingConfiguration.samplingTemperatures) (got \(temperature))")
-        }
+        try TemperatureOption.validate(temperature)
     }
 
     func run() throws {

@@ -28,9 +28,7 @@ struct Sample: ParsableCommand {
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
-        if let temperature, !TrainingConfiguration.isSamplingTemperature(temperature) {
-            throw ValidationError("--temperature must lie in \(TrainingConfiguration.samplingTemperatures) (got \(temperature))")
-        }
+        try TemperatureOption.validate(temperature)
     }
 
     func run() throws {
