@@ -5,7 +5,8 @@ import Testing
 /// The CNN discriminator (`--discriminator cnn`): its parameters' gradient of the
 /// discriminator's loss and the gradient it hands the generator (of its soft inputs), against
 /// central differences in Float32 away from the kinks of ReLU and the maximum over positions;
-/// with RelGAN's representations (slices of the embedded inputs' channels, one logit each) too.
+/// with RelGAN's representations (slices of the embedded inputs' channels, one logit each) too;
+/// and the whole chain through it against the Float64 reference.
 @Suite struct ConvolutionalDiscriminatorTests {
     @Test(arguments: [(0, 1), (3, 1), (4, 2)])
     func gradients(embedding: Int, representations: Int) {
@@ -47,6 +48,64 @@ import Testing
         expectGradientsAwayFromKinks(
             "CNN D input (embedding \(embedding), \(representations) representations)", [Checked(name: "x", values: x, analytic: analytic)],
             loss: inputLoss)
+    }
+
+    /// The whole chain through the CNN against the Float64 reference, where central
+    /// differences step far inside the kinks that Float32 differences cross: the
+    /// discriminator's parameters (its loss and the relativistic one), the generator's
+    /// parameters and noise through it; with up to 4 representations of 1–3 channels each.
+    @Test(arguments: [(0, 1), (3, 1), (6, 3), (4, 4)])
+    func matchesTheFloat64Reference(embedding: Int, representations: Int) {
+        let f = GANFixture(
+            initialState: .noise, embedding: embedding, dropout: embedding > 0 ? 0.3 : 0, convolutionWidths: [2, 3],
+            representations: representations)
+        var reference = ReferenceGAN(f)
+        let label = "CNN chain (embedding \(embedding), \(representations) representations)"
+        #expect(abs(f.discriminatorLoss(backward: true) - reference.discriminatorLoss()) < 1e-5)
+        for e in f.discriminator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
+            expectMatchesReference("\(label) D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        }
+        #expect(abs(f.generatorLoss(backward: true) - reference.generatorLoss()) < 1e-5)
+        for e in f.generator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
+            expectMatchesReference("\(label) G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
+        }
+        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
+        expectMatchesReference("\(label) G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        #expect(abs(f.relativisticLoss(generator: false, backward: true) - reference.relativisticLoss(generator: false)) < 1e-5)
+        for e in f.discriminator.parameters.layout.entries {
+            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.relativisticLoss(generator: false) }
+            expectMatchesReference("\(label) rsgan D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        }
+    }
+
+    /// A CNN backward that sends each representation's gradient to the first slice of the
+    /// channels (as if the slices shared one input) fails the reference check.
+    @Test func representationsWithOneSliceFail() {
+        let f = GANFixture(initialState: .noise, embedding: 6, convolutionWidths: [2, 3], representations: 3)
+        var reference = ReferenceGAN(f)
+        _ = f.generatorLoss(backward: false)
+        f.generator.parameters.zeroGradients()
+        f.discriminator.backward(f.dFake, .inputs)
+        // The embedded inputs' gradient as the backward left it: move slices 1, 2 onto slice 0.
+        let embedded = f.dFake.embeddedGradients!
+        let (c, slices) = (2, 3)
+        for t in 0..<f.length {
+            for r in 0..<f.rows {
+                for k in 1..<slices {
+                    for j in 0..<c {
+                        embedded[t][r, j] += embedded[t][r, k * c + j]
+                        embedded[t][r, k * c + j] = 0
+                    }
+                }
+            }
+        }
+        f.discriminator.embedding!.inputGradient(embedded.matrix, into: f.dFake.inputGradients.matrix)
+        f.generator.backward(f.g, sampleGradients: f.dFake.inputGradients, temperature: f.temperature)
+        let numeric = reference.numericGradient(\.generator["lstm.weight_ih_l0"]!) { $0.generatorLoss() }
+        let error = GradientCheck.relativeError(f.generator.parameters.gradient("lstm.weight_ih_l0").array, numeric)
+        #expect(error > 100 * GradientCheck.referenceTolerance, "a backward with one slice matched the reference: \(error)")
     }
 
     /// Representation `k` of an input is what a one-representation discriminator with the same

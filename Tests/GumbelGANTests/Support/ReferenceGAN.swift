@@ -21,6 +21,10 @@ struct ReferenceGAN {
     let generatorMasks: [[[[Double]]]], discriminatorMasks: [[[[Double]]]]
     let vocabulary: Int, length: Int, generatorHidden: Int, discriminatorHidden: Int
     let generatorSuffixes: [String], discriminatorSuffixes: [String]
+    /// The CNN discriminator's filter widths (empty: the LSTM) and representations `R`; its
+    /// feature dropout masks, `[row·R + k][j]`.
+    let convolutionWidths: [Int], representations: Int
+    let featureMasks: [[Double]]
     let temperature: Double
     /// RelGAN's generator: the next step reads the exact draw `one_hot(argmax(ℓ + g))`.
     var hardFeedback = false
@@ -52,6 +56,9 @@ struct ReferenceGAN {
         generatorSuffixes = LSTM.suffixes(layers: f.generator.layers.count, embedded: f.generator.embeddingSize > 0)
         discriminatorSuffixes = LSTM.suffixes(layers: f.discriminator.layers.count, embedded: f.discriminator.embeddingSize > 0)
         temperature = Double(f.temperature)
+        convolutionWidths = f.discriminator.convolutionWidths
+        representations = f.discriminator.representations
+        featureMasks = f.discriminator.features > 0 ? rows(f.dFake.featureMask) : []
     }
 
     static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
@@ -133,7 +140,43 @@ struct ReferenceGAN {
         return ys
     }
 
-    /// The discriminator's logit of the sequence `[t][v]` of example `row` (whose dropout
+    /// The discriminator's logits of the sequence `[t][v]` of example `row` (whose dropout
+    /// masks it uses): one for the LSTM, `R` for the CNN.
+    func logits(_ x: [[Double]], row: Int = 0) -> [Double] {
+        convolutionWidths.isEmpty ? [logit(x, row: row)] : (0..<representations).map { convolutionalLogit(x, row: row, representation: $0) }
+    }
+
+    /// The CNN's logit of representation `k` of example `row`: channels `k·C/R ..< (k+1)·C/R`
+    /// of the embedded steps; per width `w`, filter `j`: `max_s relu(b_j + Σ_{i<w} W_j[i]·x_{s+i})`;
+    /// the features of all widths through the highway `g ⊙ relu(u) + (1 − g) ⊙ m` (`u = W m + b`,
+    /// `g = σ(u)`), times the dropout mask, then `out`.
+    func convolutionalLogit(_ x: [[Double]], row: Int, representation k: Int) -> Double {
+        let embedded = x.map { Self.embed($0, discriminator) }
+        let c = embedded[0].count / representations
+        let slice = embedded.map { Array($0[(k * c)..<((k + 1) * c)]) }
+        var m: [Double] = []
+        for (i, w) in convolutionWidths.enumerated() {
+            let weight = discriminator["convs.\(i).weight"]!, bias = discriminator["convs.\(i).bias"]!
+            for j in 0..<bias.count {
+                var best = -Double.infinity
+                for s in 0...(length - w) {
+                    var z = bias[j]
+                    for tap in 0..<w { for ch in 0..<c { z += weight[(j * w + tap) * c + ch] * slice[s + tap][ch] } }
+                    best = max(best, z)
+                }
+                m.append(max(best, 0))
+            }
+        }
+        let hw = discriminator["highway.weight"]!, hb = discriminator["highway.bias"]!
+        let y = (0..<m.count).map { j in
+            let u = (0..<m.count).reduce(hb[j]) { $0 + hw[j * m.count + $1] * m[$1] }
+            let g = Self.sigmoid(u)
+            return (g * max(u, 0) + (1 - g) * m[j]) * featureMasks[row * representations + k][j]
+        }
+        return Self.linear(y, discriminator)[0]
+    }
+
+    /// The LSTM discriminator's logit of the sequence `[t][v]` of example `row` (whose dropout
     /// masks it uses).
     func logit(_ x: [[Double]], row: Int = 0) -> Double {
         var states: [(h: [Double], c: [Double])] = discriminatorSuffixes.map { (discriminator["h0\($0)"]!, discriminator["c0\($0)"]!) }
@@ -169,9 +212,9 @@ struct ReferenceGAN {
         return total / Double(symbols.count * length)
     }
 
-    /// `−mean a_fake`.
+    /// `−mean a_fake` (the `R` logits of an example summed).
     func generatorLoss() -> Double {
-        -(0..<rows).map { logit(generate(row: $0), row: $0) }.reduce(0, +) / Double(rows)
+        -(0..<rows).map { logits(generate(row: $0), row: $0).reduce(0, +) }.reduce(0, +) / Double(rows)
     }
 
     /// `mean softplus(−a_real) + mean softplus(a_fake)`.
@@ -179,8 +222,8 @@ struct ReferenceGAN {
         func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
         var total = 0.0
         for r in 0..<rows {
-            total += softplus(-logit((0..<length).map { real[$0][r] }, row: r))
-            total += softplus(logit(generate(row: r), row: r))
+            total += logits((0..<length).map { real[$0][r] }, row: r).map { softplus(-$0) }.reduce(0, +)
+            total += logits(generate(row: r), row: r).map(softplus).reduce(0, +)
         }
         return total / Double(rows)
     }
@@ -191,8 +234,8 @@ struct ReferenceGAN {
         func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
         var total = 0.0
         for r in 0..<rows {
-            let (real, fake) = (logit((0..<length).map { self.real[$0][r] }, row: r), logit(generate(row: r), row: r))
-            total += generator ? softplus(-(fake - real)) : softplus(-(real - fake))
+            let (real, fake) = (logits((0..<length).map { self.real[$0][r] }, row: r), logits(generate(row: r), row: r))
+            for (a, b) in zip(real, fake) { total += generator ? softplus(-(b - a)) : softplus(-(a - b)) }
         }
         return total / Double(rows)
     }
