@@ -2,124 +2,6 @@ import Testing
 
 @testable import GumbelGAN
 
-/// The whole chain of Algorithm 1 on a few examples: noise → generator (feeding back its
-/// own Gumbel-softmax samples) → discriminator → loss.
-struct GANFixture {
-    let rows = 3, vocabulary = 6, length = 5
-    let temperature: Float = 1.5
-    let generator: Generator
-    let discriminator: Discriminator
-    let g: Generator.Workspace
-    let dFake: Discriminator.Workspace, dReal: Discriminator.Workspace
-    let real: Tensor
-    let logitGradients: Tensor
-
-    /// The paper's networks, or with `layers`, `embedding` and `dropout` the stacked and
-    /// embedded ones (their dropout masks drawn once and held fixed); with `convolutionWidths`
-    /// a CNN discriminator, reading `representations` slices of its inputs.
-    init(
-        initialState: GeneratorInitialState, layers: Int = 1, embedding: Int = 0, dropout: Float = 0, convolutionWidths: [Int] = [],
-        representations: Int = 1
-    ) {
-        generator = Generator(
-            vocabularySize: vocabulary, hiddenSize: 5, length: length, initialState: initialState, layers: layers,
-            embeddingSize: embedding, dropout: dropout)
-        discriminator = Discriminator(
-            vocabularySize: vocabulary, hiddenSize: 4, length: length, layers: convolutionWidths.isEmpty ? layers : 1,
-            embeddingSize: embedding, dropout: dropout, convolutionWidths: convolutionWidths, representations: representations)
-        generator.parameters.initialize(.uniform(bound: 0.5), seed: 21)
-        discriminator.parameters.initialize(.uniform(bound: 0.5), seed: 22)
-        g = Generator.Workspace(generator: generator, rows: rows)
-        dFake = Discriminator.Workspace(discriminator: discriminator, rows: rows)
-        dReal = Discriminator.Workspace(discriminator: discriminator, rows: rows)
-        generator.drawNoise(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
-        generator.drawDropout(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
-        discriminator.drawDropout(dFake, random: CounterRandom(seed: 23), step: 4, firstRow: 10, role: 2)
-        for (real, fake) in zip(dReal.dropoutMasks, dFake.dropoutMasks) { real.copy(from: fake) }
-        dReal.featureMask.copy(from: dFake.featureMask)
-        // Soft one-hot "real" sequences.
-        real = Tensor(zeros: [length, rows, vocabulary])
-        fillUniform(real, bound: 3, seed: 24, row: 0)
-        softmaxRows(real.matrix, into: real.matrix)
-        logitGradients = Tensor(zeros: [rows])
-    }
-
-    var scale: Float { 1 / Float(rows) }
-
-    /// `mean softplus(−a_real) + mean softplus(a_fake)`; with `backward`, its gradient
-    /// with respect to the discriminator's parameters (the fakes held fixed).
-    func discriminatorLoss(backward: Bool) -> Double {
-        generator.forward(g, temperature: temperature)
-        if backward { discriminator.parameters.zeroGradients() }
-        var total = 0.0
-        for (x, ws, kind) in [(real, dReal, LogitLoss.real), (g.samples, dFake, .fake)] {
-            discriminator.forward(x, ws)
-            total += kind.evaluate(logits: UnsafeBufferPointer(ws.logits.values), scale: scale, gradients: ws.logitGradients.values)
-            if backward { discriminator.backward(ws, .parameters) }
-        }
-        return total * Double(scale)
-    }
-
-    /// RelGAN's relativistic losses through ``RelativisticLoss``, real and generated rows
-    /// paired as ``AdversarialStep`` pairs them: for the discriminator (`generator` false)
-    /// with its parameters' gradient, for the generator with its parameters' and noise's.
-    func relativisticLoss(generator forGenerator: Bool, backward: Bool) -> Double {
-        generator.forward(g, temperature: temperature)
-        discriminator.forward(real, dReal)
-        discriminator.forward(g.samples, dFake)
-        let (realLogits, fakeLogits) = (UnsafeBufferPointer(dReal.logits.values), UnsafeBufferPointer(dFake.logits.values))
-        let total =
-            forGenerator
-            ? RelativisticLoss.evaluate(
-                fakeLogits, realLogits, scale: scale, gradientsA: dFake.logitGradients.values, gradientsB: nil)
-            : RelativisticLoss.evaluate(
-                realLogits, fakeLogits, scale: scale, gradientsA: dReal.logitGradients.values,
-                gradientsB: dFake.logitGradients.values)
-        if backward && forGenerator {
-            generator.parameters.zeroGradients()
-            discriminator.backward(dFake, .inputs)
-            generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature)
-        } else if backward {
-            discriminator.parameters.zeroGradients()
-            discriminator.backward(dReal, .parameters)
-            discriminator.backward(dFake, .parameters)
-            discriminator.output.biasGradient.zero()  // as AdversarialStep does: the loss does not depend on it
-        }
-        return total * Double(scale)
-    }
-
-    /// `−mean a_fake`; with `backward`, its gradient with respect to the generator's
-    /// parameters and noise, through the discriminator.
-    func generatorLoss(backward: Bool, estimator: Estimator = .gumbelSoftmax) -> Double {
-        generator.forward(g, temperature: temperature, estimator: estimator)
-        discriminator.forward(g.samples, dFake)
-        let total = LogitLoss.generator.evaluate(
-            logits: UnsafeBufferPointer(dFake.logits.values), scale: scale,
-            gradients: dFake.logitGradients.values)
-        if backward {
-            generator.parameters.zeroGradients()
-            discriminator.backward(dFake, [.parameters, .inputs])
-            generator.backward(g, sampleGradients: dFake.inputGradients, temperature: temperature, estimator: estimator)
-        }
-        return total * Double(scale)
-    }
-
-}
-
-/// The values of a feature-major `[H, rows]` state, example by example (`[rows][H]`), the
-/// reference's order.
-func byExample(_ m: Matrix) -> [Float] { (0..<m.columns).flatMap { c in (0..<m.rows).map { m[$0, c] } } }
-
-/// Compares a Float32 analytic gradient with Float64 central differences of the reference;
-/// prints and returns the worst relative error (max norm, as in ``GradientCheck``).
-@discardableResult
-func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Double]) -> Double {
-    let error = GradientCheck.relativeError(analytic, numeric)
-    print("gradient check \(label): worst relative error \(String(format: "%.2e", error))")
-    #expect(error < GradientCheck.referenceTolerance, "\(label): relative error \(error)")
-    return error
-}
-
 @Suite struct ChainGradientTests {
     /// The library's Float32 forward pass computes what the reference computes.
     @Test(arguments: GeneratorInitialState.allCases)
@@ -143,19 +25,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         var reference = ReferenceGAN(f)
         let loss = f.generatorLoss(backward: true)
         #expect(abs(loss - reference.generatorLoss()) < 1e-5)
-        let label = "chain G (\(initialState.rawValue))"
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
-            expectMatchesReference("\(label) \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
-        }
-        if initialState != .learned {
-            let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
-            expectMatchesReference("\(label) noise h0", byExample(f.g.initialHiddenGradient), dh0)
-        }
-        if initialState == .noise {
-            let dc0 = reference.numericGradient(\.flatNoiseCell) { $0.generatorLoss() }
-            expectMatchesReference("\(label) noise c0", byExample(f.g.initialCellGradient), dc0)
-        }
+        reference.expectGeneratorGradients("chain G (\(initialState.rawValue))", f) { $0.generatorLoss() }
     }
 
     @Test func discriminatorParameters() {
@@ -163,10 +33,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         var reference = ReferenceGAN(f)
         let loss = f.discriminatorLoss(backward: true)
         #expect(abs(loss - reference.discriminatorLoss()) < 1e-5)
-        for e in f.discriminator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
-            expectMatchesReference("chain D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
-        }
+        reference.expectGradients("chain D", of: f.discriminator.parameters, in: \.discriminator) { $0.discriminatorLoss() }
     }
 
     /// The relativistic losses (`--loss rsgan`) through the whole chain: the generator's
@@ -175,16 +42,10 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         let f = GANFixture(initialState: .noise)
         var reference = ReferenceGAN(f)
         #expect(abs(f.relativisticLoss(generator: true, backward: true) - reference.relativisticLoss(generator: true)) < 1e-5)
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.relativisticLoss(generator: true) }
-            expectMatchesReference("chain rsgan G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
-        }
-        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.relativisticLoss(generator: true) }
-        expectMatchesReference("chain rsgan G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        reference.expectGeneratorGradients("chain rsgan G", f) { $0.relativisticLoss(generator: true) }
         #expect(abs(f.relativisticLoss(generator: false, backward: true) - reference.relativisticLoss(generator: false)) < 1e-5)
-        for e in f.discriminator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.relativisticLoss(generator: false) }
-            expectMatchesReference("chain rsgan D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        reference.expectGradients("chain rsgan D", of: f.discriminator.parameters, in: \.discriminator) {
+            $0.relativisticLoss(generator: false)
         }
     }
 
@@ -197,17 +58,9 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         var reference = ReferenceGAN(f)
         #expect(abs(f.generatorLoss(backward: true) - reference.generatorLoss()) < 1e-5)
         #expect(f.generator.parameters.layout.entries.map(\.name).prefix(3) == ["embedding.weight", "lstm.weight_ih_l0", "lstm.weight_hh_l0"])
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
-            expectMatchesReference("chain stacked G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
-        }
-        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
-        expectMatchesReference("chain stacked G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        reference.expectGeneratorGradients("chain stacked G", f) { $0.generatorLoss() }
         #expect(abs(f.discriminatorLoss(backward: true) - reference.discriminatorLoss()) < 1e-5)
-        for e in f.discriminator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
-            expectMatchesReference("chain stacked D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
-        }
+        reference.expectGradients("chain stacked D", of: f.discriminator.parameters, in: \.discriminator) { $0.discriminatorLoss() }
     }
 
     /// The teacher-forced likelihood of an embedded 2-layer generator with dropout, from a zero
@@ -227,11 +80,8 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
         f.generator.parameters.zeroGradients()
         f.generator.backwardTeacherForced(f.g)
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.teacherForcedLoss(symbols) }
-            let label = "stacked teacher-forced (\(initialState.rawValue)\(indices ? ", indices" : "")) \(e.name)"
-            expectMatchesReference(label, f.generator.parameters.gradient(e.name).array, numeric)
-        }
+        let label = "stacked teacher-forced (\(initialState.rawValue)\(indices ? ", indices" : ""))"
+        reference.expectGradients(label, of: f.generator.parameters, in: \.generator) { $0.teacherForcedLoss(symbols) }
     }
 
     /// A stacked generator whose backward skips the dropout mask on the gradient between
@@ -265,12 +115,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
         soft.hardFeedback = false
         let change = zip(soft.generate(row: 0).joined(), reference.generate(row: 0).joined()).map { abs($0 - $1) }.max()!
         #expect(change > 1e-4, "hard and soft feedback give the same samples: \(change)")
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
-            expectMatchesReference("hard feedback \(layers) G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
-        }
-        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
-        expectMatchesReference("hard feedback \(layers) G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        reference.expectGeneratorGradients("hard feedback \(layers) G", f) { $0.generatorLoss() }
     }
 
     /// A hard-feedback backward that also sends gradient through the fed-back draws (as the
@@ -333,10 +178,7 @@ func expectMatchesReference(_ label: String, _ analytic: [Float], _ numeric: [Do
             gradients: f.g.logitGradients)
         f.generator.backwardTeacherForced(f.g)
         #expect(abs(loss / Double(f.rows * f.length) - reference.teacherForcedLoss(symbols)) < 1e-5)
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.teacherForcedLoss(symbols) }
-            expectMatchesReference("teacher-forced \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
-        }
+        reference.expectGradients("teacher-forced", of: f.generator.parameters, in: \.generator) { $0.teacherForcedLoss(symbols) }
     }
 
     /// Straight-through: the forward pass hands out exact one-hot draws `argmax(ℓ + g)`, and

@@ -62,21 +62,12 @@ import Testing
         var reference = ReferenceGAN(f)
         let label = "CNN chain (embedding \(embedding), \(representations) representations)"
         #expect(abs(f.discriminatorLoss(backward: true) - reference.discriminatorLoss()) < 1e-5)
-        for e in f.discriminator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.discriminatorLoss() }
-            expectMatchesReference("\(label) D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
-        }
+        reference.expectGradients("\(label) D", of: f.discriminator.parameters, in: \.discriminator) { $0.discriminatorLoss() }
         #expect(abs(f.generatorLoss(backward: true) - reference.generatorLoss()) < 1e-5)
-        for e in f.generator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.generator[e.name]!) { $0.generatorLoss() }
-            expectMatchesReference("\(label) G \(e.name)", f.generator.parameters.gradient(e.name).array, numeric)
-        }
-        let dh0 = reference.numericGradient(\.flatNoiseHidden) { $0.generatorLoss() }
-        expectMatchesReference("\(label) G noise h0", byExample(f.g.initialHiddenGradient), dh0)
+        reference.expectGeneratorGradients("\(label) G", f) { $0.generatorLoss() }
         #expect(abs(f.relativisticLoss(generator: false, backward: true) - reference.relativisticLoss(generator: false)) < 1e-5)
-        for e in f.discriminator.parameters.layout.entries {
-            let numeric = reference.numericGradient(\.discriminator[e.name]!) { $0.relativisticLoss(generator: false) }
-            expectMatchesReference("\(label) rsgan D \(e.name)", f.discriminator.parameters.gradient(e.name).array, numeric)
+        reference.expectGradients("\(label) rsgan D", of: f.discriminator.parameters, in: \.discriminator) {
+            $0.relativisticLoss(generator: false)
         }
     }
 

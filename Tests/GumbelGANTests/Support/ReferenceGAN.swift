@@ -143,15 +143,16 @@ struct ReferenceGAN {
     /// The discriminator's logits of the sequence `[t][v]` of example `row` (whose dropout
     /// masks it uses): one for the LSTM, `R` for the CNN.
     func logits(_ x: [[Double]], row: Int = 0) -> [Double] {
-        convolutionWidths.isEmpty ? [logit(x, row: row)] : (0..<representations).map { convolutionalLogit(x, row: row, representation: $0) }
+        guard !convolutionWidths.isEmpty else { return [logit(x, row: row)] }
+        let embedded = x.map { Self.embed($0, discriminator) }
+        return (0..<representations).map { convolutionalLogit(embedded, row: row, representation: $0) }
     }
 
-    /// The CNN's logit of representation `k` of example `row`: channels `k·C/R ..< (k+1)·C/R`
-    /// of the embedded steps; per width `w`, filter `j`: `max_s relu(b_j + Σ_{i<w} W_j[i]·x_{s+i})`;
+    /// The CNN's logit of representation `k` of example `row` from its embedded steps `[t][C]`:
+    /// channels `k·C/R ..< (k+1)·C/R`; per width `w`, filter `j`: `max_s relu(b_j + Σ_{i<w} W_j[i]·x_{s+i})`;
     /// the features of all widths through the highway `g ⊙ relu(u) + (1 − g) ⊙ m` (`u = W m + b`,
     /// `g = σ(u)`), times the dropout mask, then `out`.
-    func convolutionalLogit(_ x: [[Double]], row: Int, representation k: Int) -> Double {
-        let embedded = x.map { Self.embed($0, discriminator) }
+    func convolutionalLogit(_ embedded: [[Double]], row: Int, representation k: Int) -> Double {
         let c = embedded[0].count / representations
         let slice = embedded.map { Array($0[(k * c)..<((k + 1) * c)]) }
         var m: [Double] = []
