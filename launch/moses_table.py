@@ -3,8 +3,8 @@
     python3 launch/moses_table.py FOLDER
 
 Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval) and each run's wall
-time (the last `seconds` of its metrics.jsonl; an adversarial phase adds the time of the
-maximum-likelihood run it started from), and prints a Markdown table: one row per run, the
+time (the last `seconds` of its metrics.jsonl, summed over the pieces of a resumed run; an
+adversarial phase adds the time of the maximum-likelihood run it started from), and prints a Markdown table: one row per run, the
 mean of each kind over its seeds, and MOSES's published rows (README of molecularsets/moses,
 test set) beside them. Standard library only.
 """
@@ -25,13 +25,18 @@ PUBLISHED = [
 
 
 def wall_seconds(folder):
-    """The run's training and evaluation time: the last `seconds` of its metrics.jsonl."""
-    seconds = None
+    """The run's training and evaluation time from its metrics.jsonl: the last `seconds`, or for
+    a run stopped and resumed (its `seconds` start again from 0) the sum of each piece's last."""
+    done, last = 0.0, None
     with open(os.path.join(folder, "metrics.jsonl"), encoding="utf-8") as f:
         for line in f:
-            if line.strip():
-                seconds = json.loads(line).get("seconds", seconds)
-    return seconds
+            seconds = json.loads(line).get("seconds") if line.strip() else None
+            if seconds is None:
+                continue
+            if last is not None and seconds < last:
+                done += last
+            last = seconds
+    return None if last is None else done + last
 
 
 def cell(value, digits=3):

@@ -49,27 +49,29 @@ extension ExternalProcesses {
         }
 
         /// launch/moses_table.py on hand-made run folders: one row per run with its wall time
-        /// (an adversarial phase adds its starting run's), the mean of each kind, the
-        /// published rows; a folder without metrics is left out.
+        /// (summed over the pieces of a resumed run; an adversarial phase adds its starting
+        /// run's), the mean of each kind, the published rows; a folder without metrics is left out.
         @Test func tableOfHandMadeRuns() throws {
             let folder = temporaryFolder()
-            func run(_ name: String, seconds: Double, valid: Double, fcd: Double?) throws {
+            /// `seconds`: each piece's last time (a resumed run's times start again).
+            func run(_ name: String, seconds: [Double], valid: Double, fcd: Double?) throws {
                 try FileManager.default.createDirectory(atPath: folder + "/" + name, withIntermediateDirectories: true)
-                try "{\"step\":1,\"seconds\":1}\n{\"step\":2,\"seconds\":\(seconds)}\n".write(
-                    toFile: folder + "/\(name)/metrics.jsonl", atomically: true, encoding: .utf8)
+                let lines = seconds.enumerated().map { "{\"step\":\(2 * $0 + 1),\"seconds\":1}\n{\"step\":\(2 * $0 + 2),\"seconds\":\($1)}\n" }
+                try lines.joined().write(toFile: folder + "/\(name)/metrics.jsonl", atomically: true, encoding: .utf8)
                 let fcdText = fcd.map { "\($0)" } ?? "null"
                 try "{\"valid\": \(valid), \"unique@10k\": 1.0, \"FCD/Test\": \(fcdText), \"Novelty\": 0.5}".write(
                     toFile: folder + "/\(name)/moses-metrics.json", atomically: true, encoding: .utf8)
             }
-            try run("mle-seed1", seconds: 600, valid: 0.9, fcd: 0.5)
-            try run("mle-seed2", seconds: 1200, valid: 0.7, fcd: 0.7)
-            try run("gan-seed1", seconds: 300, valid: 0.95, fcd: nil)
+            try run("mle-seed1", seconds: [600], valid: 0.9, fcd: 0.5)
+            try run("mle-seed2", seconds: [480, 720], valid: 0.7, fcd: 0.7)
+            try run("gan-seed1", seconds: [300], valid: 0.95, fcd: nil)
             try FileManager.default.createDirectory(atPath: folder + "/adv-seed1", withIntermediateDirectories: true)
             let r = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder])
             #expect(r.status == 0, "\(r.err)")
             let lines = r.out.split(separator: "\n").map(String.init)
             #expect(
                 lines.contains("| moses-mle (maximum likelihood) | 1 | 0.900 | – | 1.000 | 0.500 | – | – | – | – | – | 0.500 | 10 min |"), "\(r.out)")
+            #expect(lines.contains { $0.hasPrefix("| moses-mle (maximum likelihood) | 2 | 0.700 |") && $0.hasSuffix("| 20 min |") }, "\(r.out)")
             #expect(lines.contains("| moses-gan from moses-mle | 1 | 0.950 | – | 1.000 | – | – | – | – | – | – | 0.500 | 15 min |"), "\(r.out)")
             #expect(
                 lines.contains("| moses-mle (maximum likelihood), mean of 2 | – | 0.800 | – | 1.000 | 0.600 | – | – | – | – | – | 0.500 | – |"),
