@@ -28,9 +28,18 @@ def wall_seconds(folder):
     """The run's training and evaluation time from its metrics.jsonl: the last `seconds`, or for
     a run stopped and resumed (its `seconds` start again from 0) the sum of each piece's last."""
     done, last = 0.0, None
-    with open(os.path.join(folder, "metrics.jsonl"), encoding="utf-8") as f:
-        for line in f:
-            seconds = json.loads(line).get("seconds") if line.strip() else None
+    path = os.path.join(folder, "metrics.jsonl")
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, 1):
+            try:
+                seconds = json.loads(line).get("seconds") if line.strip() else None
+                if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
+                    raise ValueError
+            except (ValueError, AttributeError):
+                print(f"moses_table: {path} line {number} is not a JSON record; its wall time is left out", file=sys.stderr)
+                return None
             if seconds is None:
                 continue
             if last is not None and seconds < last:
@@ -61,8 +70,14 @@ def main():
             metrics_path = os.path.join(path, "moses-metrics.json")
             if not os.path.exists(metrics_path):
                 continue
-            with open(metrics_path, encoding="utf-8") as f:
-                metrics = json.load(f)
+            try:
+                with open(metrics_path, encoding="utf-8", errors="replace") as f:
+                    metrics = json.load(f)
+                if not isinstance(metrics, dict) or any(
+                        isinstance(metrics.get(c), (bool, str, list, dict)) for c in COLUMNS):
+                    raise ValueError
+            except ValueError:
+                sys.exit(f"moses_table: {metrics_path} is not a JSON object of numbers; score the run again with launch/moses-eval {path}")
             seconds = wall_seconds(path)
             start = os.path.join(folder, f"mle-seed{seed}")
             if kind == "gan" and seconds is not None and os.path.isdir(start):

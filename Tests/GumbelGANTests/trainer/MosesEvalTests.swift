@@ -80,5 +80,26 @@ extension ExternalProcesses {
             let empty = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder + "/adv-seed1"])
             #expect(empty.status != 0 && empty.err.contains("run launch/moses-table"), "\(empty.err)")
         }
+
+        /// Damaged files: a metrics.jsonl cut off mid-line leaves that run's wall time out with
+        /// a warning naming the line; moses-metrics.json that is not an object of numbers stops
+        /// the table with one line naming the file and what to run. No traceback either way.
+        @Test func tableOfDamagedRuns() throws {
+            let folder = temporaryFolder()
+            let run = folder + "/mle-seed1"
+            try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+            try "{\"step\":1,\"seconds\":60}\n{\"step\":2,\"seco".write(toFile: run + "/metrics.jsonl", atomically: true, encoding: .utf8)
+            try "{\"valid\": 0.9}".write(toFile: run + "/moses-metrics.json", atomically: true, encoding: .utf8)
+            let table = ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder]
+            let cut = try runProgram("/usr/bin/env", table)
+            #expect(cut.status == 0 && cut.out.contains("| moses-mle (maximum likelihood) | 1 | 0.900 |"), "\(cut.out)\(cut.err)")
+            #expect(cut.err.contains("metrics.jsonl line 2 is not a JSON record") && !cut.err.contains("Traceback"), "\(cut.err)")
+            for damaged in ["{\"valid\": 0.9", "[0.9]", "{\"valid\": \"0.9\"}"] {
+                try damaged.write(toFile: run + "/moses-metrics.json", atomically: true, encoding: .utf8)
+                let r = try runProgram("/usr/bin/env", table)
+                #expect(r.status != 0 && r.err.contains("moses-metrics.json is not a JSON object of numbers"), "\(damaged): \(r.err)")
+                #expect(r.err.contains("launch/moses-eval") && !r.err.contains("Traceback"), "\(damaged): \(r.err)")
+            }
+        }
     }
 }
