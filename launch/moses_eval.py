@@ -16,9 +16,18 @@ import sys
 
 
 def read_samples(path):
-    """The samples of a file written by `trainer sample`: one per line, empty lines kept."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
+    """The samples of a file written by `trainer sample`: one per line, empty lines kept. A file
+    that cannot be read, or is not UTF-8, ends the program with one line saying which."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        sys.exit(f"moses-eval: {path}: {e.strerror}; give a run folder or a file of SMILES, one per line")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        sys.exit(f"moses-eval: {path} line {line}: not UTF-8 text; give one SMILES string per line")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -81,6 +81,24 @@ extension ExternalProcesses {
             #expect(empty.status != 0 && empty.err.contains("run launch/moses-table"), "\(empty.err)")
         }
 
+        /// Samples that cannot be scored get one line naming the file (and the line), before
+        /// anything is installed or imported: a missing path, a folder, a file that is not UTF-8.
+        @Test func unreadableSamples() throws {
+            let folder = temporaryFolder()
+            try Data(Array("CCO\nC".utf8) + [0xFF, 0x0A]).write(to: URL(fileURLWithPath: folder + "/bad.txt"))  // "CCO", "C\xFF"
+            let script = MosesEnvironment.repository + "/launch/moses_eval.py"
+            let cases = [
+                (folder + "/missing.txt", "missing.txt: No such file or directory"), (folder, "Is a directory"),
+                (folder + "/bad.txt", "bad.txt line 2: not UTF-8 text"),
+            ]
+            for (path, message) in cases {
+                let r = try runProgram("/usr/bin/env", ["python3", script, path, "--data", folder])
+                #expect(r.status != 0 && r.err.contains(message) && !r.err.contains("Traceback"), "\(path): \(r.err)")
+            }
+            let r = try runProgram("/bin/bash", [MosesEnvironment.repository + "/launch/moses-eval", folder + "/missing"])
+            #expect(r.status == 2 && r.err.contains("missing: no such run folder or samples file"), "\(r.err)")
+        }
+
         /// Damaged files: a metrics.jsonl cut off mid-line leaves that run's wall time out with
         /// a warning naming the line; moses-metrics.json that is not an object of numbers stops
         /// the table with one line naming the file and what to run. No traceback either way.
