@@ -4,9 +4,9 @@
 
 Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval) and each run's wall
 time (the last `seconds` of its metrics.jsonl, summed over the pieces of a resumed run; an
-adversarial phase adds the time of the maximum-likelihood run it started from), and prints a Markdown table: one row per run, the
-mean of each kind over its seeds, and MOSES's published rows (README of molecularsets/moses,
-test set) beside them. Standard library only.
+adversarial phase adds the time of the maximum-likelihood run it started from), and prints a
+Markdown table: one row per run, the mean of each kind over its seeds, and MOSES's published
+rows (README of molecularsets/moses, test set) beside them. Standard library only.
 """
 import glob
 import json
