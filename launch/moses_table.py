@@ -24,6 +24,11 @@ PUBLISHED = [
 ]
 
 
+def is_number(value):
+    """Whether a JSON value is a number (JSON's true and false are not)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def wall_seconds(folder):
     """The run's training and evaluation time from its metrics.jsonl: the last `seconds`, or for
     a run stopped and resumed (its `seconds` start again from 0) the sum of each piece's last."""
@@ -35,7 +40,7 @@ def wall_seconds(folder):
         for number, line in enumerate(f, 1):
             try:
                 seconds = json.loads(line).get("seconds") if line.strip() else None
-                if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
+                if seconds is not None and not is_number(seconds):
                     raise ValueError
             except (ValueError, AttributeError):
                 print(f"moses_table: {path} line {number} is not a JSON record; its wall time is left out", file=sys.stderr)
@@ -73,8 +78,7 @@ def main():
             try:
                 with open(metrics_path, encoding="utf-8", errors="replace") as f:
                     metrics = json.load(f)
-                if not isinstance(metrics, dict) or any(
-                        isinstance(metrics.get(c), (bool, str, list, dict)) for c in COLUMNS):
+                if not isinstance(metrics, dict) or not all(metrics.get(c) is None or is_number(metrics[c]) for c in COLUMNS):
                     raise ValueError
             except ValueError:
                 sys.exit(f"moses_table: {metrics_path} is not a JSON object of numbers; score the run again with launch/moses-eval {path}")
