@@ -31,7 +31,8 @@ def is_number(value):
 
 def wall_seconds(folder):
     """The run's training and evaluation time from its metrics.jsonl: the last `seconds`, or for
-    a run stopped and resumed (its `seconds` start again from 0) the sum of each piece's last."""
+    a run resumed by an older trainer (whose `seconds` started again from 0) the sum of each
+    piece's last."""
     done, last = 0.0, None
     path = os.path.join(folder, "metrics.jsonl")
     if not os.path.exists(path):

@@ -12,6 +12,8 @@ struct RankJob: @unchecked Sendable {
     let initialGenerator: [Float]?
     /// The run folder, on rank 0 only.
     let folder: RunFolder?
+    /// A resumed run's records up to its checkpoint (rank 0): the plot and `seconds` go on from them.
+    let earlierRecords: [MetricsRecord]
     let showSamples: Int
     let keep: Int
     let schedule: TrainingSchedule
@@ -28,9 +30,11 @@ struct RankJob: @unchecked Sendable {
         if communicator.rank == 0, let folder {
             progress = ProgressReporter(total: c.totalIterations, first: session.completedIterations, ranks: communicator.size)
             let events = try TensorBoardEvents(folder: folder.path, resumingAfter: stored?.step)
-            observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep, events: events)]
+            observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep, events: events, earlier: earlierRecords)]
         }
-        let run = TrainingRun(session: session, schedule: schedule, observers: observers, stopRequested: { stop.signal != nil })
+        let run = TrainingRun(
+            session: session, schedule: schedule, observers: observers, earlierSeconds: earlierRecords.last?.seconds ?? 0,
+            stopRequested: { stop.signal != nil })
         let outcome = try run.run()
         if outcome == .finished, let progress, let folder {
             // Evaluation is timed apart: scoring a large data set can take longer than training.

@@ -100,10 +100,10 @@ struct Train: ParsableCommand {
             return (stored, c, dataset, initialGenerator)
         }
         if mpi.size > 1 { startupStep(mpi) { try c.checkAgreement(with: dataset, across: mpi) } }
-        let folder: RunFolder? = startupStep(mpi) { root ? try prepareFolder(stored, c, dataset, ranks: ranks) : nil }
+        let prepared = startupStep(mpi) { root ? try prepareFolder(stored, c, dataset, ranks: ranks) : nil }
         let job = RankJob(
-            configuration: c, dataset: dataset, stored: stored, initialGenerator: initialGenerator, folder: folder, showSamples: showSamples,
-            keep: keep,
+            configuration: c, dataset: dataset, stored: stored, initialGenerator: initialGenerator, folder: prepared?.folder,
+            earlierRecords: prepared?.earlier ?? [], showSamples: showSamples, keep: keep,
             schedule: TrainingSchedule(
                 checkpointEvery: checkpointEvery, checkReplicasEvery: debug ? 1 : checkEvery,
                 checkLossesEveryIteration: debug),
@@ -148,15 +148,18 @@ struct Train: ParsableCommand {
         )
     }
 
-    /// Rank 0's run folder: a resumed run's own (its metrics after the checkpoint dropped), or
-    /// a new one holding the configuration and the training strings.
-    func prepareFolder(_ stored: StoredModel?, _ c: TrainingConfiguration, _ dataset: Dataset, ranks: Int) throws -> RunFolder {
+    /// Rank 0's run folder: a resumed run's own (its metrics after the checkpoint dropped, the
+    /// rest returned as `earlier`), or a new one holding the configuration and the training strings.
+    func prepareFolder(
+        _ stored: StoredModel?, _ c: TrainingConfiguration, _ dataset: Dataset, ranks: Int
+    ) throws -> (folder: RunFolder, earlier: [MetricsRecord]) {
         let folder: RunFolder
+        var earlier: [MetricsRecord] = []
         if let stored {
             folder = try RunFolder(existing: stored.folder)
             try folder.lock()
             folder.removeStaleTemporaryFiles()
-            try folder.truncateMetrics(after: stored.step)
+            earlier = try folder.truncateMetrics(after: stored.step)
             try folder.write(configuration: c)
             say("train: resuming \(stored.path) at iteration \(stored.step)")
         } else {
@@ -177,7 +180,7 @@ struct Train: ParsableCommand {
             )
         }
         warnIfBLASKernelsAreSlow()
-        return folder
+        return (folder, earlier)
     }
 
     /// `runs/<preset>-seed<S>-<date>-<time>-<process>`: runs started in the same second

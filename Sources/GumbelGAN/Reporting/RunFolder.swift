@@ -78,12 +78,15 @@ public final class RunFolder {
         for old in checkpoints().dropLast(keep) { try? FileManager.default.removeItem(atPath: old.path) }
     }
 
-    /// Drops the metrics records after iteration `step` (a resumed run repeats them).
-    public func truncateMetrics(after step: Int) throws {
-        guard FileManager.default.fileExists(atPath: metricsPath) else { return }
+    /// Drops the metrics records after iteration `step` (a resumed run repeats them), and
+    /// returns the ones kept.
+    @discardableResult
+    public func truncateMetrics(after step: Int) throws -> [MetricsRecord] {
+        guard FileManager.default.fileExists(atPath: metricsPath) else { return [] }
         let kept = try readMetrics().filter { $0.step <= step }
         let lines = try kept.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
         try writeAtomically(Data(lines.map { $0 + "\n" }.joined().utf8), to: metricsPath)
+        return kept
     }
 
     public var configurationPath: String { path + "/config.json" }

@@ -10,14 +10,16 @@ public final class RunRecorder: TrainingObserver {
     public let folder: RunFolder
     public let showSamples: Int
     public let keep: Int
-    /// The records this process logged (the plot's points).
-    public private(set) var records: [MetricsRecord] = []
+    /// The run's records (the plot's points): a resumed run's earlier ones, then this process's.
+    public private(set) var records: [MetricsRecord]
 
     /// Where TensorBoard's copy of the records and samples goes, when wanted.
     public let events: TensorBoardEvents?
 
-    public init(folder: RunFolder, showSamples: Int, keep: Int, events: TensorBoardEvents? = nil) {
+    /// `earlier`: a resumed run's records up to its checkpoint (``RunFolder/truncateMetrics(after:)``).
+    public init(folder: RunFolder, showSamples: Int, keep: Int, events: TensorBoardEvents? = nil, earlier: [MetricsRecord] = []) {
         self.folder = folder
+        self.records = earlier
         self.showSamples = showSamples
         self.keep = keep
         self.events = events

@@ -16,8 +16,12 @@ public final class TrainingRun {
     public let schedule: TrainingSchedule
     public let observers: [TrainingObserver]
     let stopRequested: () -> Bool
-    /// When ``run()`` began (the `seconds` of the metrics records count from here).
+    /// When ``run()`` began (the `seconds` of the metrics records count from here, after
+    /// ``earlierSeconds``).
     public private(set) var started = Date()
+    /// A resumed run's seconds before this process: its last kept record's `seconds`, so that
+    /// they run on across pieces (the time between that record and the checkpoint is lost).
+    public let earlierSeconds: Double
     /// Seconds of ``run()`` spent evaluating (the rest is training, checkpoints included).
     public private(set) var evaluationSeconds = 0.0
     /// The step whose evaluation a stop request cut short, if any (rank 0).
@@ -26,9 +30,10 @@ public final class TrainingRun {
     /// `stopRequested` is asked after every iteration (a signal handler's flag).
     public init(
         session: TrainingSession, schedule: TrainingSchedule = TrainingSchedule(), observers: [TrainingObserver] = [],
-        stopRequested: @escaping () -> Bool = { false }
+        earlierSeconds: Double = 0, stopRequested: @escaping () -> Bool = { false }
     ) {
         self.session = session
+        self.earlierSeconds = earlierSeconds
         self.schedule = schedule
         self.observers = observers
         self.stopRequested = stopRequested
@@ -75,7 +80,7 @@ public final class TrainingRun {
             let evaluating = step % c.evaluateEvery == 0 || step == total || phaseEnds
             guard step % c.logEvery == 0 || evaluating else { continue }
             var record = interval.record(
-                step: step, tau: report.temperature, seconds: Date().timeIntervalSince(started),
+                step: step, tau: report.temperature, seconds: earlierSeconds + Date().timeIntervalSince(started),
                 communicator: communicator)
             if c.pretraining > 0 { record.phase = report.pretraining ? "pretraining" : "adversarial" }
             interval = IntervalFigures()

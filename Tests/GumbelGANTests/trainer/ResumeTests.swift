@@ -17,7 +17,8 @@ extension ExternalProcesses {
         }
 
         /// 40 iterations straight, and 20 then resumed to 40: the same model file byte for
-        /// byte, the same samples and losses; checkpoints are kept to the newest two.
+        /// byte, the same samples, losses and plot, seconds that run on across the resume;
+        /// checkpoints are kept to the newest two.
         @Test func resumedRunIsBitwiseTheUninterruptedOne() throws {
             let folder = temporaryFolder()
             let straight = try runTrainer(["train", "--iterations", "40"] + flags + ["--run-dir", folder + "/a"])
@@ -38,6 +39,12 @@ extension ExternalProcesses {
                 try String(contentsOfFile: folder + "/a/samples.txt", encoding: .utf8)
                     == String(contentsOfFile: folder + "/b/samples.txt", encoding: .utf8))
             #expect(try losses(folder + "/a") == losses(folder + "/b"))
+            // The plot shows the whole run, and the seconds run on across the two pieces.
+            #expect(
+                try String(contentsOfFile: folder + "/a/losses.svg", encoding: .utf8)
+                    == String(contentsOfFile: folder + "/b/losses.svg", encoding: .utf8))
+            let seconds = try RunFolder(existing: folder + "/b").readMetrics().map(\.seconds)
+            #expect(seconds.count == 4 && zip(seconds, seconds.dropFirst()).allSatisfy { $0 < $1 }, "\(seconds)")
             let kept = try FileManager.default.contentsOfDirectory(atPath: folder + "/a").filter { $0.hasPrefix("checkpoint-") }.sorted()
             #expect(kept == ["checkpoint-20.safetensors", "checkpoint-30.safetensors"])
         }
