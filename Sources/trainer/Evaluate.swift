@@ -27,6 +27,11 @@ struct Evaluate: ParsableCommand {
         try TemperatureOption.validate(temperature)
     }
 
+    /// What the validity of a user's file means, and where chemistry's is (`run`: the run to score).
+    static func fileValidityNote(_ run: String) -> String {
+        "note: for a user's file validity means no padding inside; for molecules, launch/moses-eval \(run) scores RDKit validity and MOSES's metrics"
+    }
+
     func run() throws {
         setBLASThreads(1)
         let stored = try StoredModel.locate(model)
@@ -37,11 +42,7 @@ struct Evaluate: ParsableCommand {
             MemoryEstimate.evaluationBytes(count: c.evaluationSamples, length: length) + 200e6, limit: MemoryLimit.bytes(gigabytes: nil),
             "this evaluation", "--samples \(c.evaluationSamples) of length \(length)")
         let session = try stored.session(configuration: c)
-        if case .file = session.configuration.data {
-            printError(
-                "note: for a user's file validity means no padding inside; for molecules, launch/moses-eval \(model) scores RDKit validity and MOSES's metrics"
-            )
-        }
+        if case .file = session.configuration.data { printError(Self.fileValidityNote(model)) }
         try writeStandardOutput(
             MetricsText.line(
                 session.evaluate(count: c.evaluationSamples, temperature: temperature, sampleSeed: sampleSeed),

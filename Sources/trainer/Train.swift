@@ -178,6 +178,8 @@ struct Train: ParsableCommand {
             say(
                 "train: \(c.preset.rawValue), \(c.objective.rawValue), \(dataset.strings.count) strings of length ≤ \(dataset.length) over \(dataset.vocabulary.count) symbols, \(c.pretraining > 0 ? "\(c.pretraining) pre-training + " : "")\(c.iterations) iterations, seed \(c.seed), \(ranks) rank\(ranks == 1 ? "" : "s") → \(folder.path)"
             )
+            // The evaluations' validity of a SMILES file says nothing about chemistry.
+            if case .file = c.data { say(Evaluate.fileValidityNote(folder.path)) }
         }
         warnIfBLASKernelsAreSlow()
         return (folder, earlier)

@@ -73,6 +73,8 @@ extension ExternalProcesses {
             let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
             #expect(metrics.count == 2 && metrics[1].contains("\"evaluation\""))
             #expect(r.out.contains("eval     20"))
+            // Its validity is not chemistry's, and the run says where that is scored.
+            #expect(r.out.contains("validity means no padding inside; for molecules, launch/moses-eval \(run) scores"), "\(r.out)")
             // Not a terminal: plain log lines, each with the rate and the time left.
             let stepLine = r.out.split(separator: "\n").first { $0.hasPrefix("step     10") }
             #expect(stepLine?.contains(" it/s  ETA 0:0") == true && !r.out.contains("\u{1B}["), "\(r.out)")
