@@ -33,7 +33,7 @@ struct RankJob: @unchecked Sendable {
             observers = [progress!, RunRecorder(folder: folder, showSamples: showSamples, keep: keep, events: events, earlier: earlierRecords)]
         }
         let run = TrainingRun(
-            session: session, schedule: schedule, observers: observers, earlierSeconds: earlierRecords.last?.seconds ?? 0,
+            session: session, schedule: schedule, observers: observers, earlierSeconds: MetricsRecord.wallSeconds(earlierRecords),
             stopRequested: { stop.signal != nil })
         let outcome = try run.run()
         if outcome == .finished, let progress, let folder {

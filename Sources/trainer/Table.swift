@@ -57,7 +57,7 @@ struct Table: ParsableCommand {
             let (last, e) = try finalEvaluation(folder, metrics)
             let lowest = metrics.filter { $0.evaluation?.oracleNLL != nil }.min { $0.evaluation!.oracleNLL! < $1.evaluation!.oracleNLL! }
             let trade = lowest.map { "\(nats($0.evaluation?.oracleNLL)) (\(nats($0.evaluation?.heldOutNLL)), \($0.step))" } ?? "–"
-            let minutes = (metrics.last?.seconds ?? 0) / 60
+            let minutes = MetricsRecord.wallSeconds(metrics) / 60
             lines.append(
                 "| \((folder.path as NSString).lastPathComponent) | \(Self.label(c.preset, e)) | \(c.seed) | \(c.pretraining) + \(last.step - c.pretraining) "
                     + "| \(nats(e.oracleNLL)) | \(nats(e.heldOutNLL)) | \(trade) | \(nats(e.oracleFloor)) | \(String(format: "%.0f min", minutes)) |")

@@ -67,6 +67,12 @@ struct TrainingOptions: ParsableArguments {
     ) var discriminatorRepresentations: Int?
     @Option(parsing: .unconditional, help: "Dropout between stacked LSTM layers, or on a CNN discriminator's features, in training (default: 0).")
     var dropout: Float?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "The discriminator's dropout, when it should differ from --dropout's (e.g. 0 for a pre-trained generator, this for D) (default: as --dropout)."
+    )
+    var discriminatorDropout: Float?
     @Option(parsing: .unconditional, help: "Discriminator updates per adversarial iteration, each on new batches (default: 1).")
     var discriminatorSteps: Int?
     @Option(
@@ -170,6 +176,7 @@ struct TrainingOptions: ParsableArguments {
         if let v = mleWeight { c.mleWeight = v }
         if let v = lengthBuckets { c.lengthBuckets = v }
         if let v = dropout { c.dropout = v }
+        if let v = discriminatorDropout { c.discriminatorDropout = v }
         if let v = pretrainIterations { c.pretrainIterations = v }
         if let v = pretrainLearningRate { c.pretrainLearningRate = v }
         if let v = loss { c.loss = v }

@@ -62,6 +62,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorLayers: Int?
     /// Dropout between stacked LSTM layers, in training (default 0).
     public var dropout: Float?
+    /// The discriminator's dropout, when it should differ from ``dropout`` (default: the same):
+    /// a pre-trained generator trained without dropout keeps training without it.
+    public var discriminatorDropout: Float?
     /// Discriminator updates per adversarial iteration (default 1; RelGAN's recipe uses 5),
     /// each on its own real batch and generated samples; the last is followed by the
     /// generator's update.
@@ -97,6 +100,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var generatorLayers: Int { layers ?? 1 }
     public var discriminatorLayerCount: Int { discriminatorLayers ?? 1 }
     public var dropoutProbability: Float { dropout ?? 0 }
+    public var discriminatorDropoutProbability: Float { discriminatorDropout ?? dropoutProbability }
     public var discriminatorStepCount: Int { discriminatorSteps ?? 1 }
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }

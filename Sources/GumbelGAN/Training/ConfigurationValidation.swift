@@ -105,6 +105,13 @@ extension TrainingConfiguration {
             dropoutProbability == 0 || generatorLayers > 1 || (objective == .adversarial && (discriminatorLayerCount > 1 || !widths.isEmpty)),
             ["dropout", "layers", "discriminatorLayers"],
             "%0 acts between stacked layers: set %1 or %2 above 1, or leave %0 at 0 (a CNN discriminator's features take it too)")
+        let dd = discriminatorDropoutProbability
+        try require(dd >= 0 && dd < 1, ["discriminatorDropout"], "%0 must lie in [0, 1) (got \(dd))")
+        try require(
+            discriminatorDropout == nil || (objective == .adversarial && (discriminatorLayerCount > 1 || !widths.isEmpty)),
+            ["discriminatorDropout", "discriminatorLayers"],
+            "%0 acts between a discriminator's stacked layers or on a CNN discriminator's features: set %1 above 1 or --discriminator cnn in an adversarial run"
+        )
         try require(pretraining >= 0, ["pretrainIterations"], "%0 must be at least 0 (got \(pretraining))")
         try require(
             discriminatorWarmupIterations >= 0 && discriminatorWarmupIterations < iterations, ["discriminatorWarmup", "iterations"],

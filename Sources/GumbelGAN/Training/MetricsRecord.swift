@@ -22,6 +22,18 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
         self.seconds = seconds
     }
 
+    /// The wall time of the run these records (one `metrics.jsonl`, in order) describe: the
+    /// last `seconds`, or for a run that an older trainer resumed, whose `seconds` began again
+    /// at 0 in each piece, the sum of each piece's last.
+    public static func wallSeconds(_ records: [MetricsRecord]) -> Double {
+        var (done, last) = (0.0, 0.0)
+        for r in records {
+            if r.seconds < last { done += last }
+            last = r.seconds
+        }
+        return done + last
+    }
+
     private enum CodingKeys: String, CodingKey {
         case step, tau, seconds, nll, evaluation, phase
         case lossD = "loss_d"

@@ -65,7 +65,7 @@ public final class TrainingSession {
         case .adversarial:
             let d = Discriminator(
                 vocabularySize: c.pack * v, hiddenSize: c.discriminatorHiddenSize, length: t, layers: c.discriminatorLayerCount,
-                embeddingSize: c.embedding, groups: c.pack, dropout: c.dropoutProbability, convolutionWidths: c.convolutionWidths,
+                embeddingSize: c.embedding, groups: c.pack, dropout: c.discriminatorDropoutProbability, convolutionWidths: c.convolutionWidths,
                 representations: c.representationCount)
             // TextGAN-PyTorch's CNN discriminators start from U(−0.05, 0.05).
             let cnn = !c.convolutionWidths.isEmpty && c.initialization == .pytorch
