@@ -4,7 +4,9 @@ import GumbelGAN
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a trained model: validity, uniqueness, novelty, coverage, JS distances (and NLL for mle).")
+        abstract:
+            "Evaluate a trained model: validity, uniqueness, novelty, coverage, JS distances (and NLL for mle; the discriminator's d_real and d_fake for a GAN)."
+    )
 
     @Option(
         name: [.customLong("run"), .customLong("checkpoint")],
@@ -32,6 +34,14 @@ struct Evaluate: ParsableCommand {
         "note: for a user's file validity means no padding inside; for molecules, launch/moses-eval \(run) scores RDKit validity and MOSES's metrics"
     }
 
+    /// The discriminator's verdict on the model, for an adversarial run.
+    static func discriminatorLine(_ d: (real: Double, fake: Double, examples: Int)) -> String {
+        String(
+            format:
+                "discriminator  d_real %.3f  d_fake %.3f  (mean σ over %d training strings and %d generated, no dropout; 0.5 and 0.5: it cannot tell them apart)",
+            d.real, d.fake, d.examples, d.examples)
+    }
+
     func run() throws {
         setBLASThreads(1)
         let stored = try StoredModel.locate(model)
@@ -47,5 +57,8 @@ struct Evaluate: ParsableCommand {
             MetricsText.line(
                 session.evaluate(count: c.evaluationSamples, temperature: temperature, sampleSeed: sampleSeed),
                 step: session.completedIterations) + "\n")
+        if let d = session.discriminatorScore(count: c.evaluationSamples, seed: sampleSeed ?? SampleSeed.evaluation(of: c.seed)) {
+            try writeStandardOutput(Self.discriminatorLine(d) + "\n")
+        }
     }
 }

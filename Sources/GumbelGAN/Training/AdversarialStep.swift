@@ -168,16 +168,10 @@ public final class AdversarialStep {
         step: Int, substep: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float,
         inputTemperature inputTau: Float, learningRateScale: Float = 1, random: CounterRandom
     ) -> (real: Double, fake: Double, realProbability: Double, fakeProbability: Double) {
-        let (g, d, gws) = (generator, discriminator, generatorWorkspace)
-        let offset = Self.rowOffset(substep: substep)
-        encoder.encode(
-            realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
-            firstRow: shards.real.lowerBound + offset)
-        g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
-        g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
-        d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
-        d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
-        g.forward(gws, temperature: tau, estimator: estimator)
+        let d = discriminator
+        prepareInputs(
+            step: step, rowOffset: Self.rowOffset(substep: substep), realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
+            random: random, dropout: true)
 
         d.parameters.zeroGradients()
         let (realLogits, fakeLogits) = (UnsafeBufferPointer(realWorkspace.logits.values), UnsafeBufferPointer(fakeWorkspace.logits.values))
@@ -210,6 +204,40 @@ public final class AdversarialStep {
         let fakeProbability = sigmoidSum(fakeWorkspace.logits) / perPack
         discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
         return (realLoss / perPack, fakeLoss / perPack, realProbability, fakeProbability)
+    }
+
+    /// Encodes `realSymbols` and generates the iteration's examples from the draws of `step`'s
+    /// rows (shifted by `offset`), with the networks' dropout masks drawn when `dropout`.
+    private func prepareInputs(
+        step: Int, rowOffset offset: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float,
+        random: CounterRandom, dropout: Bool
+    ) {
+        let (g, d, gws) = (generator, discriminator, generatorWorkspace)
+        encoder.encode(
+            realSymbols, into: realInputs, temperature: inputTau, random: random, step: step,
+            firstRow: shards.real.lowerBound + offset)
+        g.drawNoise(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
+        if dropout {
+            g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
+            d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
+            d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
+        }
+        g.forward(gws, temperature: tau, estimator: estimator)
+    }
+
+    /// The discriminator's sums of `σ(a)` over the real and the generated packs of `step`'s
+    /// draws, changing neither network: what ``discriminatorStep(step:substep:realSymbols:temperature:inputTemperature:learningRateScale:random:)``
+    /// reports before its update. No dropout masks are drawn (a step built for scoring has
+    /// none: its workspaces' masks are ones).
+    public func score(
+        step: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float, inputTemperature inputTau: Float, random: CounterRandom
+    ) -> (realProbability: Double, fakeProbability: Double) {
+        prepareInputs(
+            step: step, rowOffset: 0, realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau, random: random, dropout: false)
+        discriminator.forward(packedReal, realWorkspace)
+        discriminator.forward(packedFake, fakeWorkspace)
+        let perPack = Double(discriminator.representations)
+        return (sigmoidSum(realWorkspace.logits) / perPack, sigmoidSum(fakeWorkspace.logits) / perPack)
     }
 
     private func sigmoidSum(_ logits: Matrix) -> Double {

@@ -344,6 +344,46 @@ public final class TrainingSession {
         return evaluation
     }
 
+    /// How sure the discriminator is of the model: its mean `σ(a)` over training strings
+    /// (evenly spaced through the data) and over as many generated examples, each shown to it
+    /// as in training (the real ones encoded, the generated ones through the run's estimator
+    /// at its final temperatures, from the sampling weights) but without dropout, the noise
+    /// drawn from `seed`. About `count` of each: rounded up to whole blocks of whole packs
+    /// (`examples`). Near 0.5 for both, it cannot tell the model from the data; nil for a run
+    /// without a discriminator.
+    public func discriminatorScore(count: Int, seed: UInt64) -> (real: Double, fake: Double, examples: Int)? {
+        guard let d = discriminator, count > 0 else { return nil }
+        let c = configuration
+        let (n, t, v, pack) = (dataset.strings.count, dataset.length, generator.vocabularySize, c.pack)
+        let wanted = (count + pack - 1) / pack * pack
+        let rows = max(pack, min(wanted, Self.blockRows(1000, length: t, vocabulary: pack * v)) / pack * pack)
+        let blocks = (wanted + rows - 1) / rows
+        let step = AdversarialStep(
+            generator: generator, discriminator: d, realRows: rows, fakeRows: rows, pack: pack, estimator: c.estimator,
+            encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability), adam: c.adam)
+        let random = CounterRandom(seed: seed)
+        let j = c.iterations - c.pretraining
+        let (tau, inputTau) = (c.temperature.value(at: j), c.inputTemperature.value(at: j))
+        var symbols = [Int32](repeating: 0, count: rows * t)
+        var (real, fake) = (0.0, 0.0)
+        withSamplingWeights {
+            dataset.symbols.withUnsafeBufferPointer { all in
+                for block in 0..<blocks {
+                    for r in 0..<rows {
+                        let e = (block * rows + r) * n / (blocks * rows)
+                        for k in 0..<t { symbols[r * t + k] = all[e * t + k] }
+                    }
+                    let (a, b) = symbols.withUnsafeBufferPointer {
+                        step.score(step: block, realSymbols: $0, temperature: tau, inputTemperature: inputTau, random: random)
+                    }
+                    (real, fake) = (real + a, fake + b)
+                }
+            }
+        }
+        let packs = Double(blocks * rows / pack)
+        return (real / packs, fake / packs, blocks * rows)
+    }
+
     /// Data drawn once for every evaluation: the yardstick of coverage (for the last count
     /// asked), the held-out strings, the oracle's NLL of them.
     private var referenceStrings: [String]?

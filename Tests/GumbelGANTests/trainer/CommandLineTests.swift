@@ -80,6 +80,9 @@ extension ExternalProcesses {
             #expect(stepLine?.contains(" it/s  ETA 0:0") == true && !r.out.contains("\u{1B}["), "\(r.out)")
             let e = try runTrainer(["evaluate", "--run", run, "--samples", "40"])
             #expect(e.status == 0 && e.out.contains("validity"), "\(e.err)")
+            // A GAN's evaluation adds its discriminator's verdict on the model (a line of its own).
+            let verdict = e.out.split(separator: "\n").last { $0.hasPrefix("discriminator  d_real ") }
+            #expect(verdict?.contains(" d_fake ") == true && verdict?.contains("over 40 training strings and 40 generated") == true, "\(e.out)")
             // Another seed's draws score otherwise; a seed that is not a number is one line.
             let reseeded = try runTrainer(["evaluate", "--run", run, "--samples", "40", "--sample-seed", "12"])
             #expect(reseeded.status == 0 && reseeded.out.contains("validity") && reseeded.out != e.out, "\(reseeded.err)")
@@ -148,6 +151,7 @@ extension ExternalProcesses {
             let plain = try runTrainer(["evaluate", "--run", run, "--samples", "60", "--temperature", "1"])
             #expect(own.status == 0 && own.out == warm.out && own.out != plain.out, "\(own.out) \(warm.out) \(plain.out)")
             #expect(own.out.hasSuffix("  at T 1.6\n") && !plain.out.contains("at T"), "\(own.out)")
+            #expect(!own.out.contains("discriminator"), "an mle run has no discriminator: \(own.out)")
             let table = try runTrainer(["table", run])
             #expect(table.out.contains("| warm | mle at T 1.6 | 1 | 20 |"), "\(table.out)")
             let drawn = try runTrainer(["sample", "--run", run, "--count", "30", "--seed", "4"])
