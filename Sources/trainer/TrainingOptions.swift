@@ -70,7 +70,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help:
-            "The discriminator's dropout, when it should differ from --dropout's (e.g. 0 for a pre-trained generator, this for D) (default: as --dropout)."
+            "The discriminator's own dropout; --dropout also reaches the generator's stacked layers, so --dropout 0 with this regularises the discriminator alone (default: as --dropout)."
     )
     var discriminatorDropout: Float?
     @Option(parsing: .unconditional, help: "Discriminator updates per adversarial iteration, each on new batches (default: 1).")

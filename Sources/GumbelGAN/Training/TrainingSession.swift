@@ -358,7 +358,7 @@ public final class TrainingSession {
         let wanted = (count + pack - 1) / pack * pack
         let rows = max(pack, min(wanted, Self.blockRows(1000, length: t, vocabulary: pack * v)) / pack * pack)
         let blocks = (wanted + rows - 1) / rows
-        let step = AdversarialStep(
+        let scorer = AdversarialStep(
             generator: generator, discriminator: d, realRows: rows, fakeRows: rows, pack: pack, estimator: c.estimator,
             encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability), adam: c.adam)
         let random = CounterRandom(seed: seed)
@@ -374,7 +374,7 @@ public final class TrainingSession {
                         for k in 0..<t { symbols[r * t + k] = all[e * t + k] }
                     }
                     let (a, b) = symbols.withUnsafeBufferPointer {
-                        step.score(step: block, realSymbols: $0, temperature: tau, inputTemperature: inputTau, random: random)
+                        scorer.score(step: block, realSymbols: $0, temperature: tau, inputTemperature: inputTau, random: random)
                     }
                     (real, fake) = (real + a, fake + b)
                 }
