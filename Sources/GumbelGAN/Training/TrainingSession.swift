@@ -362,8 +362,8 @@ public final class TrainingSession {
             generator: generator, discriminator: d, realRows: rows, fakeRows: rows, pack: pack, estimator: c.estimator,
             encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability), adam: c.adam)
         let random = CounterRandom(seed: seed)
-        let j = c.iterations - c.pretraining
-        let (tau, inputTau) = (c.temperature.value(at: j), c.inputTemperature.value(at: j))
+        // `iterations` counts the objective's own iterations, after any pre-training.
+        let (tau, inputTau) = (samplingTemperature, c.inputTemperature.value(at: c.iterations))
         var symbols = [Int32](repeating: 0, count: rows * t)
         var (real, fake) = (0.0, 0.0)
         withSamplingWeights {
