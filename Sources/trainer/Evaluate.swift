@@ -57,7 +57,9 @@ struct Evaluate: ParsableCommand {
             MetricsText.line(
                 session.evaluate(count: c.evaluationSamples, temperature: temperature, sampleSeed: sampleSeed),
                 step: session.completedIterations) + "\n")
-        if let d = session.discriminatorScore(count: c.evaluationSamples, seed: sampleSeed ?? SampleSeed.evaluation(of: c.seed)) {
+        if let d = session.discriminatorScore(
+            count: c.evaluationSamples, seed: sampleSeed ?? SampleSeed.evaluation(of: c.seed), temperature: temperature)
+        {
             try writeStandardOutput(Self.discriminatorLine(d) + "\n")
         }
     }

@@ -349,9 +349,11 @@ public final class TrainingSession {
     /// as in training (the real ones encoded, the generated ones through the run's estimator
     /// at its final temperatures, from the sampling weights) but without dropout, the noise
     /// drawn from `seed`. About `count` of each: rounded up to whole blocks of whole packs
-    /// (`examples`). Near 0.5 for both, it cannot tell the model from the data; nil for a run
+    /// (`examples`). `temperature` divides the logits as in ``evaluate(count:temperature:sampleSeed:)``
+    /// (default: the run's sampling temperature), so the verdict is on the model whose samples
+    /// are scored. Near 0.5 for both, it cannot tell the model from the data; nil for a run
     /// without a discriminator.
-    public func discriminatorScore(count: Int, seed: UInt64) -> (real: Double, fake: Double, examples: Int)? {
+    public func discriminatorScore(count: Int, seed: UInt64, temperature: Float? = nil) -> (real: Double, fake: Double, examples: Int)? {
         guard let d = discriminator, count > 0 else { return nil }
         let c = configuration
         let (n, t, v, pack) = (dataset.strings.count, dataset.length, generator.vocabularySize, c.pack)
@@ -366,7 +368,7 @@ public final class TrainingSession {
         let (tau, inputTau) = (samplingTemperature, c.inputTemperature.value(at: c.iterations))
         var symbols = [Int32](repeating: 0, count: rows * t)
         var (real, fake) = (0.0, 0.0)
-        withSamplingWeights {
+        withSamplingWeights(temperature: temperature ?? c.logitTemperature) {
             dataset.symbols.withUnsafeBufferPointer { all in
                 for block in 0..<blocks {
                     for r in 0..<rows {
