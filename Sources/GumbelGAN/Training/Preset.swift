@@ -21,8 +21,9 @@ public enum Preset: String, Sendable, Codable, CaseIterable {
     case tuned
     /// The molecule benchmark's maximum-likelihood reference (a CharRNN-like generator): MOSES's
     /// training split (`data/moses/train.txt`, from `launch/moses-data`), embedding 64, 2 LSTM
-    /// layers of 256, batches of 256, Adam 2e-3 falling linearly to 0 over 6,600 iterations
-    /// (about 1.1 passes, about 70 min under `mpirun -np 2` on 2 cores).
+    /// layers of 256, a learned initial state, batches of 256 drawn from 8 length buckets, Adam
+    /// 5e-3 falling linearly to 0 over 15,000 iterations (about 2.4 passes, about 100 min under
+    /// `mpirun -np 2` on 2 cores).
     case mosesMLE = "moses-mle"
     /// The molecule benchmark's adversarial phase, meant to start from a `moses-mle` run
     /// (`--init-generator`): RelGAN's hard-feedback generator, the paper's loss plus the real

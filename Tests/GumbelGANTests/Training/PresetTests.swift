@@ -30,7 +30,7 @@ import Testing
     @Test func benchmarkPresets() {
         let moses = TrainingConfiguration(preset: .mosesMLE)
         #expect(moses.data == .file(path: "data/moses/train.txt", maximumLength: nil, skipLong: false))
-        #expect(moses.objective == .maximumLikelihood && moses.initialState == .learned && moses.decay == 1 && moses.adam.learningRate == 2e-3)
+        #expect(moses.objective == .maximumLikelihood && moses.initialState == .learned && moses.decay == 1 && moses.adam.learningRate == 5e-3)
         #expect(moses.iterations == 15_000 && moses.lengthBucketCount == 8)
         #expect(TrainingConfiguration(preset: .oracleMLE).data == .oracle(seed: 1, size: 10_000, heldOut: 5000))
         #expect(TrainingConfiguration(preset: .mosesGAN).mleWeight == 1 && TrainingConfiguration(preset: .oracleGAN).mleWeight == nil)
