@@ -2,7 +2,8 @@
 
     python3 launch/moses_table.py FOLDER
 
-Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval) and each run's wall
+Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval), the same runs sampled
+at another temperature T where scored (moses-metrics-T<T>.json: rows "at T <T>"), and each run's wall
 time (the last `seconds` of its metrics.jsonl, summed over the pieces of a resumed run; an
 adversarial phase adds the time of the maximum-likelihood run it started from), and prints a
 Markdown table: one row per run, the mean of each kind over its seeds, and MOSES's published
@@ -54,6 +55,17 @@ def wall_seconds(folder):
     return None if last is None else done + last
 
 
+def temperatures(runs):
+    """The sampling temperatures other than 1 at which any of the run folders was scored
+    (moses-metrics-T<T>.json), coolest first."""
+    found = set()
+    for run in runs:
+        for path in glob.glob(os.path.join(run, "moses-metrics-T*.json")):
+            if m := re.fullmatch(r"moses-metrics-T([0-9]+(?:\.[0-9]+)?)\.json", os.path.basename(path)):
+                found.add(m.group(1))
+    return sorted(found, key=float)
+
+
 def cell(value, digits=3):
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -68,32 +80,36 @@ def main():
     folder = sys.argv[1]
     rows, means = [], []
     for kind, title in KINDS.items():
-        found = []
         seeds = sorted(int(m.group(1)) for p in glob.glob(os.path.join(folder, f"{kind}-seed*"))
                        if (m := re.fullmatch(kind + r"-seed(\d+)", os.path.basename(p))))
-        for seed in seeds:
-            path = os.path.join(folder, f"{kind}-seed{seed}")
-            metrics_path = os.path.join(path, "moses-metrics.json")
-            if not os.path.exists(metrics_path):
-                continue
-            try:
-                with open(metrics_path, encoding="utf-8", errors="replace") as f:
-                    metrics = json.load(f)
-                if not isinstance(metrics, dict) or not all(metrics.get(c) is None or is_number(metrics[c]) for c in COLUMNS):
-                    raise ValueError
-            except ValueError:
-                sys.exit(f"moses_table: {metrics_path} is not a JSON object of numbers; score the run again with launch/moses-eval {path}")
-            seconds = wall_seconds(path)
-            start = os.path.join(folder, f"mle-seed{seed}")
-            if kind == "gan" and seconds is not None and os.path.isdir(start):
-                before = wall_seconds(start)
-                seconds = None if before is None else seconds + before
-            values = [metrics.get(c) for c in COLUMNS]
-            found.append(values)
-            rows.append(f"| {title} | {seed} | " + " | ".join(cell(v) for v in values) + f" | {minutes(seconds)} |")
-        if found:
-            mean = [None if any(v[i] is None for v in found) else sum(v[i] for v in found) / len(found) for i in range(len(COLUMNS))]
-            means.append(f"| {title}, mean of {len(found)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
+        runs = [os.path.join(folder, f"{kind}-seed{seed}") for seed in seeds]
+        for temperature in [None] + temperatures(runs):
+            found = []
+            label = title if temperature is None else f"{title} at T {temperature}"
+            name = "moses-metrics.json" if temperature is None else f"moses-metrics-T{temperature}.json"
+            again = "" if temperature is None else f" 30000 {temperature}"
+            for seed, path in zip(seeds, runs):
+                metrics_path = os.path.join(path, name)
+                if not os.path.exists(metrics_path):
+                    continue
+                try:
+                    with open(metrics_path, encoding="utf-8", errors="replace") as f:
+                        metrics = json.load(f)
+                    if not isinstance(metrics, dict) or not all(metrics.get(c) is None or is_number(metrics[c]) for c in COLUMNS):
+                        raise ValueError
+                except ValueError:
+                    sys.exit(f"moses_table: {metrics_path} is not a JSON object of numbers; score the run again with launch/moses-eval {path}{again}")
+                seconds = wall_seconds(path)
+                start = os.path.join(folder, f"mle-seed{seed}")
+                if kind == "gan" and seconds is not None and os.path.isdir(start):
+                    before = wall_seconds(start)
+                    seconds = None if before is None else seconds + before
+                values = [metrics.get(c) for c in COLUMNS]
+                found.append(values)
+                rows.append(f"| {label} | {seed} | " + " | ".join(cell(v) for v in values) + f" | {minutes(seconds)} |")
+            if found:
+                mean = [None if any(v[i] is None for v in found) else sum(v[i] for v in found) / len(found) for i in range(len(COLUMNS))]
+                means.append(f"| {label}, mean of {len(found)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
     if not rows:
         sys.exit(f"moses_table: no {{mle,gan,adv}}-seed*/moses-metrics.json under {folder}; run launch/moses-table")
     print("| model | seed | " + " | ".join(COLUMNS) + " | wall time |")

@@ -50,7 +50,8 @@ extension ExternalProcesses {
 
         /// launch/moses_table.py on hand-made run folders: one row per run with its wall time
         /// (summed over the pieces of a resumed run; an adversarial phase adds its starting
-        /// run's), the mean of each kind, the published rows; a folder without metrics is left out.
+        /// run's), rows "at T" for a run also scored at another temperature, the mean of each
+        /// kind and temperature, the published rows; a folder without metrics is left out.
         @Test func tableOfHandMadeRuns() throws {
             let folder = temporaryFolder()
             /// `seconds`: each piece's last time (a resumed run's times start again).
@@ -65,6 +66,7 @@ extension ExternalProcesses {
             try run("mle-seed1", seconds: [600], valid: 0.9, fcd: 0.5)
             try run("mle-seed2", seconds: [480, 720], valid: 0.7, fcd: 0.7)
             try run("gan-seed1", seconds: [300], valid: 0.95, fcd: nil)
+            try "{\"valid\": 0.85, \"Novelty\": 0.6}".write(toFile: folder + "/mle-seed2/moses-metrics-T1.15.json", atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: folder + "/adv-seed1", withIntermediateDirectories: true)
             let r = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder])
             #expect(r.status == 0, "\(r.err)")
@@ -75,6 +77,11 @@ extension ExternalProcesses {
             #expect(lines.contains("| moses-gan from moses-mle | 1 | 0.950 | – | 1.000 | – | – | – | – | – | – | 0.500 | 15 min |"), "\(r.out)")
             #expect(
                 lines.contains("| moses-mle (maximum likelihood), mean of 2 | – | 0.800 | – | 1.000 | 0.600 | – | – | – | – | – | 0.500 | – |"),
+                "\(r.out)")
+            let warmer = "| moses-mle (maximum likelihood) at T 1.15"
+            #expect(lines.contains { $0.hasPrefix(warmer + " | 2 | 0.850 | – | – |") && $0.hasSuffix("| 0.600 | 20 min |") }, "\(r.out)")
+            #expect(
+                lines.contains { $0.hasPrefix(warmer + ", mean of 1 | – | 0.850 |") } && !lines.contains { $0.hasPrefix(warmer + " | 1 |") },
                 "\(r.out)")
             #expect(lines.contains { $0.hasPrefix("| MOSES CharRNN (published) | – | 0.975 |") } && !r.out.contains("purely"), "\(r.out)")
             let empty = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder + "/adv-seed1"])
@@ -118,6 +125,12 @@ extension ExternalProcesses {
                 #expect(r.status != 0 && r.err.contains("moses-metrics.json is not a JSON object of numbers"), "\(damaged): \(r.err)")
                 #expect(r.err.contains("launch/moses-eval") && !r.err.contains("Traceback"), "\(damaged): \(r.err)")
             }
+            // Scored at T 1.1: the line names the file and the command with its temperature.
+            try "{\"valid\": 0.9}".write(toFile: run + "/moses-metrics.json", atomically: true, encoding: .utf8)
+            try "[0.9]".write(toFile: run + "/moses-metrics-T1.1.json", atomically: true, encoding: .utf8)
+            let warmer = try runProgram("/usr/bin/env", table)
+            #expect(warmer.status != 0 && warmer.err.contains("moses-metrics-T1.1.json is not a JSON object of numbers"), "\(warmer.err)")
+            #expect(warmer.err.contains("launch/moses-eval \(run) 30000 1.1") && !warmer.err.contains("Traceback"), "\(warmer.err)")
         }
     }
 }
