@@ -2,8 +2,9 @@
 
     python3 launch/moses_table.py FOLDER
 
-Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval), the same runs sampled
-at another temperature T where scored (moses-metrics-T<T>.json: rows "at T <T>"), and each run's wall
+Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval; a run that stores a
+sampling temperature T, train --sample-temperature, is scored at it: rows "sampled at T <T>"), the
+same runs sampled at another temperature T where scored (moses-metrics-T<T>.json: rows "at T <T>"), and each run's wall
 time (the last `seconds` of its metrics.jsonl, summed over the pieces of a resumed run; an
 adversarial phase adds the time of the maximum-likelihood run it started from), and prints a
 Markdown table: one row per run, the mean of each kind over its seeds, and MOSES's published
@@ -66,6 +67,17 @@ def temperatures(runs):
     return sorted(found, key=float)
 
 
+def stored_temperature(folder):
+    """The run's own sampling temperature (config.json's sampleTemperature) as written, or None
+    for 1 or a run without one."""
+    try:
+        with open(os.path.join(folder, "config.json"), encoding="utf-8", errors="replace") as f:
+            value = json.load(f).get("sampleTemperature")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return None if not is_number(value) or value == 1 else f"{value:g}"
+
+
 def cell(value, digits=3):
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -84,8 +96,7 @@ def main():
                        if (m := re.fullmatch(kind + r"-seed(\d+)", os.path.basename(p))))
         runs = [os.path.join(folder, f"{kind}-seed{seed}") for seed in seeds]
         for temperature in [None] + temperatures(runs):
-            found = []
-            label = title if temperature is None else f"{title} at T {temperature}"
+            found = {}
             name = "moses-metrics.json" if temperature is None else f"moses-metrics-T{temperature}.json"
             again = "" if temperature is None else f" 30000 {temperature}"
             for seed, path in zip(seeds, runs):
@@ -105,11 +116,16 @@ def main():
                     before = wall_seconds(start)
                     seconds = None if before is None else seconds + before
                 values = [metrics.get(c) for c in COLUMNS]
-                found.append(values)
+                if temperature is not None:
+                    label = f"{title} at T {temperature}"
+                else:
+                    stored = stored_temperature(path)
+                    label = title if stored is None else f"{title}, sampled at T {stored}"
+                found.setdefault(label, []).append(values)
                 rows.append(f"| {label} | {seed} | " + " | ".join(cell(v) for v in values) + f" | {minutes(seconds)} |")
-            if found:
-                mean = [None if any(v[i] is None for v in found) else sum(v[i] for v in found) / len(found) for i in range(len(COLUMNS))]
-                means.append(f"| {label}, mean of {len(found)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
+            for label, group in found.items():
+                mean = [None if any(v[i] is None for v in group) else sum(v[i] for v in group) / len(group) for i in range(len(COLUMNS))]
+                means.append(f"| {label}, mean of {len(group)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
     if not rows:
         sys.exit(f"moses_table: no {{mle,gan,adv}}-seed*/moses-metrics.json under {folder}; run launch/moses-table")
     print("| model | seed | " + " | ".join(COLUMNS) + " | wall time |")

@@ -50,8 +50,8 @@ extension ExternalProcesses {
 
         /// launch/moses_table.py on hand-made run folders: one row per run with its wall time
         /// (summed over the pieces of a resumed run; an adversarial phase adds its starting
-        /// run's), rows "at T" for a run also scored at another temperature, the mean of each
-        /// kind and temperature, the published rows; a folder without metrics is left out.
+        /// run's), rows "at T" for a run also scored at another temperature, rows "sampled at T"
+        /// for a run that stores its own, the mean of each kind and temperature, the published rows; a folder without metrics is left out.
         @Test func tableOfHandMadeRuns() throws {
             let folder = temporaryFolder()
             /// `seconds`: each piece's last time (a resumed run's times start again).
@@ -66,6 +66,8 @@ extension ExternalProcesses {
             try run("mle-seed1", seconds: [600], valid: 0.9, fcd: 0.5)
             try run("mle-seed2", seconds: [480, 720], valid: 0.7, fcd: 0.7)
             try run("gan-seed1", seconds: [300], valid: 0.95, fcd: nil)
+            try run("gan-seed2", seconds: [60], valid: 0.91, fcd: 0.3)
+            try "{\"sampleTemperature\": 1.1}".write(toFile: folder + "/gan-seed2/config.json", atomically: true, encoding: .utf8)
             try "{\"valid\": 0.85, \"Novelty\": 0.6}".write(toFile: folder + "/mle-seed2/moses-metrics-T1.15.json", atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: folder + "/adv-seed1", withIntermediateDirectories: true)
             let r = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder])
@@ -78,6 +80,11 @@ extension ExternalProcesses {
             #expect(
                 lines.contains("| moses-mle (maximum likelihood), mean of 2 | – | 0.800 | – | 1.000 | 0.600 | – | – | – | – | – | 0.500 | – |"),
                 "\(r.out)")
+            // A run that samples at its own temperature: a row and a mean of its own.
+            let stored = "| moses-gan from moses-mle, sampled at T 1.1"
+            #expect(lines.contains { $0.hasPrefix(stored + " | 2 | 0.910 | – | 1.000 | 0.300 |") && $0.hasSuffix("| 21 min |") }, "\(r.out)")
+            #expect(lines.contains { $0.hasPrefix(stored + ", mean of 1 | – | 0.910 |") }, "\(r.out)")
+            #expect(lines.contains { $0.hasPrefix("| moses-gan from moses-mle, mean of 1 | – | 0.950 |") }, "\(r.out)")
             let warmer = "| moses-mle (maximum likelihood) at T 1.15"
             #expect(lines.contains { $0.hasPrefix(warmer + " | 2 | 0.850 | – | – |") && $0.hasSuffix("| 0.600 | 20 min |") }, "\(r.out)")
             #expect(
@@ -104,6 +111,36 @@ extension ExternalProcesses {
             }
             let r = try runProgram("/bin/bash", [MosesEnvironment.repository + "/launch/moses-eval", folder + "/missing"])
             #expect(r.status == 2 && r.err.contains("missing: no such run folder or samples file"), "\(r.err)")
+        }
+
+        /// launch/moses-eval samples a run at its own temperature (train --sample-temperature)
+        /// into the plain names, and at a given one, 1 included, into the -T<T> names. The trainer
+        /// is this build's and the Python a stand-in that prints its arguments, so no RDKit.
+        @Test func samplesAtTheRunsTemperature() throws {
+            let folder = temporaryFolder()
+            try "CCO\nc1ccccc1\nCC(=O)O\nCCN\nCOC\n".write(toFile: folder + "/train.txt", atomically: true, encoding: .utf8)
+            let run = folder + "/run"
+            let trained = try runTrainer([
+                "train", "--data", folder + "/train.txt", "--iterations", "10", "--batch", "8", "--generator-batch", "8",
+                "--evaluate-every", "10", "--evaluation-samples", "40", "--sample-temperature", "3", "--run-dir", run,
+            ])
+            #expect(trained.status == 0, "\(trained.err)")
+            let environment = ["GUMBELGAN_TRAINER": trainerPath, "MOSES_PYTHON": "/bin/echo", "MOSES_DATA": folder]
+            func sample(_ temperature: String?) throws -> String {
+                let flags = temperature.map { ["--temperature", $0] } ?? []
+                let r = try runTrainer(["sample", "--run", run, "--count", "200", "--seed", "1", "--end-at-padding"] + flags)
+                #expect(r.status == 0, "\(r.err)")
+                return r.out
+            }
+            let script = MosesEnvironment.repository + "/launch/moses-eval"
+            for (temperature, suffix, expected) in [(nil, "", try sample(nil)), ("1", "-T1", try sample("1")), ("3", "-T3", try sample("3"))] {
+                let r = try runProgram("/bin/bash", [script, run, "200"] + (temperature.map { [$0] } ?? []), environment: environment)
+                #expect(r.status == 0, "\(r.err)")
+                #expect(r.out.contains("\(run)/moses-samples\(suffix).txt --data \(folder) --json \(run)/moses-metrics\(suffix).json"), "\(r.out)")
+                let written = try String(contentsOfFile: run + "/moses-samples\(suffix).txt", encoding: .utf8)
+                #expect(written == expected, "T \(temperature ?? "stored")")
+            }
+            #expect(try sample(nil) != sample("1"))
         }
 
         /// Damaged files: a metrics.jsonl cut off mid-line leaves that run's wall time out with
