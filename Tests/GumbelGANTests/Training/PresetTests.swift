@@ -49,7 +49,7 @@ import Testing
         let (mosesGAN, oracleGAN) = (TrainingConfiguration(preset: .mosesGAN), TrainingConfiguration(preset: .oracleGAN))
         #expect(mosesGAN.adversarialLoss == .standard && mosesGAN.convolutionWidths.isEmpty)
         #expect(
-            mosesGAN.entropyBonus == 0.1 && mosesGAN.logitTemperature == 1.05 && TrainingConfiguration(preset: .mosesMLE).sampleTemperature == nil)
+            mosesGAN.entropyBonus == 0.1 && mosesGAN.logitTemperature == 1.08 && TrainingConfiguration(preset: .mosesMLE).sampleTemperature == nil)
         #expect(oracleGAN.adversarialLoss == .rsgan && oracleGAN.convolutionWidths == [2, 3, 4, 5] && oracleGAN.discriminatorHiddenSize == 300)
         #expect(oracleGAN.representationCount == 8 && mosesGAN.representationCount == 1)
         #expect(TrainingConfiguration(preset: .paperA).data == .grammar(Grammar(), size: 5000) && Preset.paperA.dataSource == nil)
