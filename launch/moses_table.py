@@ -10,6 +10,7 @@ adversarial phase adds the time of the maximum-likelihood run it started from), 
 Markdown table: one row per run, the mean of each kind over its seeds, and MOSES's published
 rows (README of molecularsets/moses, test set) beside them. Standard library only.
 """
+import functools
 import glob
 import json
 import os
@@ -31,10 +32,11 @@ def is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+@functools.lru_cache(maxsize=None)
 def wall_seconds(folder):
     """The run's training and evaluation time from its metrics.jsonl: the last `seconds`, or for
     a run resumed by an older trainer (whose `seconds` started again from 0) the sum of each
-    piece's last."""
+    piece's last. Read once per folder: each temperature's rows ask again."""
     done, last = 0.0, None
     path = os.path.join(folder, "metrics.jsonl")
     if not os.path.exists(path):
