@@ -114,7 +114,8 @@ extension ExternalProcesses {
         }
 
         /// launch/moses-eval samples a run at its own temperature (train --sample-temperature)
-        /// into the plain names, and at a given one, 1 included, into the -T<T> names. The trainer
+        /// into the plain names, and at a given one, 1 included, into the -T<T> names; samples
+        /// drawn at another temperature or from other weights are not reused. The trainer
         /// is this build's and the Python a stand-in that prints its arguments, so no RDKit.
         @Test func samplesAtTheRunsTemperature() throws {
             let folder = temporaryFolder()
@@ -142,6 +143,14 @@ extension ExternalProcesses {
                 #expect(written == expected, "T \(temperature ?? "stored")")
             }
             #expect(own != one)
+            // A stored temperature changed on resume: the plain samples are drawn again at it, not reused.
+            let resumed = try runTrainer(["train", "--resume", run, "--sample-temperature", "2"])
+            #expect(resumed.status == 0, "\(resumed.err)")
+            let warmer = try sample(nil)
+            let again = try runProgram("/bin/bash", [script, run, "200"], environment: environment)
+            #expect(again.status == 0, "\(again.err)")
+            #expect(try String(contentsOfFile: run + "/moses-samples.txt", encoding: .utf8) == warmer)
+            #expect(warmer != own)
         }
 
         /// Damaged files: a metrics.jsonl cut off mid-line leaves that run's wall time out with
