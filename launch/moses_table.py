@@ -3,8 +3,9 @@
     python3 launch/moses_table.py FOLDER
 
 Reads FOLDER/{mle,gan,adv}-seed*/moses-metrics.json (launch/moses-eval; a run that stores a
-sampling temperature T, train --sample-temperature, is scored at it: rows "sampled at T <T>"), the
-same runs sampled at another temperature T where scored (moses-metrics-T<T>.json: rows "at T <T>"), and each run's wall
+sampling temperature T, train --sample-temperature, is scored at it), the same runs sampled at
+another temperature T where scored (moses-metrics-T<T>.json); both kinds of row read "at T <T>" and
+share one mean, since a run's stored T and `sample --temperature T` draw alike. And each run's wall
 time (the last `seconds` of its metrics.jsonl, summed over the pieces of a resumed run; an
 adversarial phase adds the time of the maximum-likelihood run it started from), and prints a
 Markdown table: one row per run, the mean of each kind over its seeds, and MOSES's published
@@ -97,8 +98,8 @@ def main():
         seeds = sorted(int(m.group(1)) for p in glob.glob(os.path.join(folder, f"{kind}-seed*"))
                        if (m := re.fullmatch(kind + r"-seed(\d+)", os.path.basename(p))))
         runs = [os.path.join(folder, f"{kind}-seed{seed}") for seed in seeds]
+        found = {}
         for temperature in [None] + temperatures(runs):
-            found = {}
             name = "moses-metrics.json" if temperature is None else f"moses-metrics-T{temperature}.json"
             again = "" if temperature is None else f" 30000 {temperature}"
             for seed, path in zip(seeds, runs):
@@ -118,16 +119,13 @@ def main():
                     before = wall_seconds(start)
                     seconds = None if before is None else seconds + before
                 values = [metrics.get(c) for c in COLUMNS]
-                if temperature is not None:
-                    label = f"{title} at T {temperature}"
-                else:
-                    stored = stored_temperature(path)
-                    label = title if stored is None else f"{title}, sampled at T {stored}"
+                sampled_at = temperature if temperature is not None else stored_temperature(path)
+                label = title if sampled_at is None else f"{title} at T {sampled_at}"
                 found.setdefault(label, []).append(values)
                 rows.append(f"| {label} | {seed} | " + " | ".join(cell(v) for v in values) + f" | {minutes(seconds)} |")
-            for label, group in found.items():
-                mean = [None if any(v[i] is None for v in group) else sum(v[i] for v in group) / len(group) for i in range(len(COLUMNS))]
-                means.append(f"| {label}, mean of {len(group)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
+        for label, group in found.items():
+            mean = [None if any(v[i] is None for v in group) else sum(v[i] for v in group) / len(group) for i in range(len(COLUMNS))]
+            means.append(f"| {label}, mean of {len(group)} | – | " + " | ".join(cell(v) for v in mean) + " | – |")
     if not rows:
         sys.exit(f"moses_table: no {{mle,gan,adv}}-seed*/moses-metrics.json under {folder}; run launch/moses-table")
     print("| model | seed | " + " | ".join(COLUMNS) + " | wall time |")

@@ -50,8 +50,9 @@ extension ExternalProcesses {
 
         /// launch/moses_table.py on hand-made run folders: one row per run with its wall time
         /// (summed over the pieces of a resumed run; an adversarial phase adds its starting
-        /// run's), rows "at T" for a run also scored at another temperature, rows "sampled at T"
-        /// for a run that stores its own, the mean of each kind and temperature, the published rows; a folder without metrics is left out.
+        /// run's), rows "at T" for a run also scored at another temperature and for a run that stores
+        /// its own, one mean of each kind and temperature over both, the published rows; a folder
+        /// without metrics is left out.
         @Test func tableOfHandMadeRuns() throws {
             let folder = temporaryFolder()
             /// `seconds`: each piece's last time (a resumed run's times start again).
@@ -69,6 +70,7 @@ extension ExternalProcesses {
             try run("gan-seed2", seconds: [60], valid: 0.91, fcd: 0.3)
             try "{\"sampleTemperature\": 1.1}".write(toFile: folder + "/gan-seed2/config.json", atomically: true, encoding: .utf8)
             try "{\"valid\": 0.85, \"Novelty\": 0.6}".write(toFile: folder + "/mle-seed2/moses-metrics-T1.15.json", atomically: true, encoding: .utf8)
+            try "{\"valid\": 0.95, \"Novelty\": 0.6}".write(toFile: folder + "/gan-seed1/moses-metrics-T1.1.json", atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: folder + "/adv-seed1", withIntermediateDirectories: true)
             let r = try runProgram("/usr/bin/env", ["python3", MosesEnvironment.repository + "/launch/moses_table.py", folder])
             #expect(r.status == 0, "\(r.err)")
@@ -80,10 +82,12 @@ extension ExternalProcesses {
             #expect(
                 lines.contains("| moses-mle (maximum likelihood), mean of 2 | – | 0.800 | – | 1.000 | 0.600 | – | – | – | – | – | 0.500 | – |"),
                 "\(r.out)")
-            // A run that samples at its own temperature: a row and a mean of its own.
-            let stored = "| moses-gan from moses-mle, sampled at T 1.1"
+            // A run that samples at its own temperature and one scored at it afterwards: rows "at T",
+            // one mean over both.
+            let stored = "| moses-gan from moses-mle at T 1.1"
             #expect(lines.contains { $0.hasPrefix(stored + " | 2 | 0.910 | – | 1.000 | 0.300 |") && $0.hasSuffix("| 21 min |") }, "\(r.out)")
-            #expect(lines.contains { $0.hasPrefix(stored + ", mean of 1 | – | 0.910 |") }, "\(r.out)")
+            #expect(lines.contains { $0.hasPrefix(stored + " | 1 | 0.950 |") } && !r.out.contains("sampled at"), "\(r.out)")
+            #expect(lines.contains { $0.hasPrefix(stored + ", mean of 2 | – | 0.930 |") }, "\(r.out)")
             #expect(lines.contains { $0.hasPrefix("| moses-gan from moses-mle, mean of 1 | – | 0.950 |") }, "\(r.out)")
             let warmer = "| moses-mle (maximum likelihood) at T 1.15"
             #expect(lines.contains { $0.hasPrefix(warmer + " | 2 | 0.850 | – | – |") && $0.hasSuffix("| 0.600 | 20 min |") }, "\(r.out)")
