@@ -85,6 +85,12 @@ struct TrainingOptions: ParsableArguments {
     var mleWeight: Float?
     @Option(
         parsing: .unconditional,
+        help:
+            "Weight γ of R1's penalty γ/2·‖∇ₓD‖² on the discriminator at the real examples (Mescheder et al. 2018), its gradient by central differences along ∇ₓD (default: 0, off)."
+    )
+    var gradientPenalty: Float?
+    @Option(
+        parsing: .unconditional,
         help: "Maximum-likelihood batches come from one of K groups of the examples sorted by length and stop at their longest (default: 0, off).")
     var lengthBuckets: Int?
     @Option(parsing: .unconditional, help: "Iterations of maximum-likelihood pre-training of the generator before the adversarial ones (default: 0).")
@@ -174,6 +180,7 @@ struct TrainingOptions: ParsableArguments {
         if let v = discriminatorSteps { c.discriminatorSteps = v }
         if let v = discriminatorWarmup { c.discriminatorWarmup = v }
         if let v = mleWeight { c.mleWeight = v }
+        if let v = gradientPenalty { c.gradientPenalty = v }
         if let v = lengthBuckets { c.lengthBuckets = v }
         if let v = dropout { c.dropout = v }
         if let v = discriminatorDropout { c.discriminatorDropout = v }

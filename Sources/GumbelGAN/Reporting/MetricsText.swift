@@ -9,6 +9,7 @@ public enum MetricsText {
         if let d = r.lossD, let g = r.lossG, let dr = r.dReal, let df = r.dFake {
             s += String(format: "  loss_d %.4f  loss_g %.4f  d_real %.3f  d_fake %.3f", d, g, dr, df)
         }
+        if let gradient = r.dGradient { s += String(format: "  d_grad_real %.4g", gradient) }
         if let nll = r.nll { s += String(format: "  nll %.4f", nll) }
         return s
     }

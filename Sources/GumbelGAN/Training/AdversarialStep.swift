@@ -19,6 +19,9 @@
 /// example of its own (RelGAN's loss over `batch · num_rep` logits); the losses and `σ(a)` it
 /// reports are per pack.
 ///
+/// With a ``GradientPenalty`` (R1, `gradientPenalty` γ > 0) the discriminator's update also
+/// minimises `γ/2 · mean ‖∇ₓ a‖²` over the real packs.
+///
 /// The generator's forward pass of the D step is reused by the G step (G has not changed).
 /// All buffers are allocated once, here.
 public final class AdversarialStep {
@@ -33,6 +36,8 @@ public final class AdversarialStep {
     public let loss: AdversarialLoss
     public let estimator: Estimator
     public let encoder: RealInputs
+    /// R1's penalty on the discriminator's input gradient at the real packs; nil when off.
+    public let penalty: GradientPenalty?
     /// `[T, shards.real.count, V]`: this rank's real examples as the discriminator sees them.
     public let realInputs: Tensor
     let generatorWorkspace: Generator.Workspace
@@ -51,7 +56,7 @@ public final class AdversarialStep {
     /// optimisers synchronise the ranks' gradients. `discriminator` must read `pack · V` inputs.
     public init(
         generator: Generator, discriminator: Discriminator, shards: BatchShards, pack: Int = 1,
-        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard,
+        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, gradientPenalty: Float = 0,
         generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer
     ) {
         let (t, v) = (generator.length, generator.vocabularySize)
@@ -78,6 +83,7 @@ public final class AdversarialStep {
         generatorWorkspace = Generator.Workspace(generator: generator, rows: fake)
         realWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: real / pack)
         fakeWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: fake / pack)
+        penalty = gradientPenalty > 0 ? GradientPenalty(weight: gradientPenalty, discriminator: discriminator, packs: real / pack) : nil
         packedReal = Tensor(realInputs.storage, shape: [t, real / pack, pack * v])
         packedFake = Tensor(generatorWorkspace.samples.storage, shape: [t, fake / pack, pack * v])
         sampleGradients = Tensor(fakeWorkspace.inputGradients.storage, shape: [t, fake, v])
@@ -87,13 +93,13 @@ public final class AdversarialStep {
     /// discriminator when given): for benchmarks and tests.
     public convenience init(
         generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
-        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, adam: AdamSettings,
+        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, gradientPenalty: Float = 0, adam: AdamSettings,
         discriminatorAdam: AdamSettings? = nil, communicator: Communicator = SingleProcess()
     ) {
         self.init(
             generator: generator, discriminator: discriminator,
             shards: BatchShards(realRows: realRows, generatedRows: fakeRows, unit: pack, communicator: communicator),
-            pack: pack, estimator: estimator, encoder: encoder, loss: loss,
+            pack: pack, estimator: estimator, encoder: encoder, loss: loss, gradientPenalty: gradientPenalty,
             generatorOptimizer: DistributedOptimizer(
                 parameterCount: generator.parameters.count, settings: adam,
                 communicator: communicator),
@@ -121,11 +127,13 @@ public final class AdversarialStep {
         learningRateScale: Float = 1, entropyBonus: Float = 0, likelihoodWeight: Float = 0, random: CounterRandom,
         updatingGenerator: Bool = true
     ) -> StepLosses {
-        let (realLoss, fakeLoss, realProbability, fakeProbability) = discriminatorStep(
+        let (realLoss, fakeLoss, realProbability, fakeProbability, gradientSquares) = discriminatorStep(
             step: step, substep: 0, realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
             learningRateScale: learningRateScale, random: random)
         guard updatingGenerator else {
-            return StepLosses(sums: [realLoss, fakeLoss, 0, realProbability, fakeProbability], realPacks: realPacks, fakePacks: fakePacks)
+            var losses = StepLosses(sums: [realLoss, fakeLoss, 0, realProbability, fakeProbability], realPacks: realPacks, fakePacks: fakePacks)
+            losses.gradientSquaredSum = gradientSquares
+            return losses
         }
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
         let (realLogits, fakeLogits) = (UnsafeBufferPointer(realWorkspace.logits.values), UnsafeBufferPointer(fakeWorkspace.logits.values))
@@ -155,19 +163,21 @@ public final class AdversarialStep {
             : nil
         generatorOptimizer.step(g.parameters, learningRateScale: learningRateScale)
 
-        return StepLosses(
+        var losses = StepLosses(
             sums: [realLoss, fakeLoss, generatorLoss / Double(d.representations), realProbability, fakeProbability],
             realPacks: realPacks, fakePacks: fakePacks, likelihoodSum: likelihoodSum)
+        losses.gradientSquaredSum = gradientSquares
+        return losses
     }
 
     /// A discriminator update (sub-step `substep` of iteration `step`): draws the noise of the
     /// sub-step's rows, encodes `realSymbols` (drawn for the sub-step), generates, and updates D
-    /// on the real and generated examples. Returns this rank's real and generated loss sums
-    /// and sums of `σ(a)`.
+    /// on the real and generated examples (and R1's penalty when on). Returns this rank's real
+    /// and generated loss sums, sums of `σ(a)`, and with a penalty `Σ ‖∇ₓ a‖²` over its real packs.
     public func discriminatorStep(
         step: Int, substep: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float,
         inputTemperature inputTau: Float, learningRateScale: Float = 1, random: CounterRandom
-    ) -> (real: Double, fake: Double, realProbability: Double, fakeProbability: Double) {
+    ) -> (real: Double, fake: Double, realProbability: Double, fakeProbability: Double, gradientSquares: Double?) {
         let d = discriminator
         prepareInputs(
             step: step, rowOffset: Self.rowOffset(substep: substep), realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
@@ -194,16 +204,20 @@ public final class AdversarialStep {
                 gradientsA: realWorkspace.logitGradients.values, gradientsB: fakeWorkspace.logitGradients.values)
             d.backward(realWorkspace, .parameters)
             d.backward(fakeWorkspace, .parameters)
-            // a_real − a_fake does not depend on the output bias: its gradient is zero, but
-            // summed in Float32 over two passes it is rounding noise that Adam, dividing by
-            // its own size, would turn into full steps (and differently for each rank count).
-            d.output.biasGradient.zero()
         }
         let perPack = Double(d.representations)
         let realProbability = sigmoidSum(realWorkspace.logits) / perPack
         let fakeProbability = sigmoidSum(fakeWorkspace.logits) / perPack
+        let gradientSquares = penalty?.addGradient(d, inputs: packedReal, globalPacks: realPacks)
+        if loss == .rsgan {
+            // a_real − a_fake does not depend on the output bias (nor does R1's penalty): its
+            // gradient is zero, but summed in Float32 over two passes it is rounding noise that
+            // Adam, dividing by its own size, would turn into full steps (and differently for
+            // each rank count).
+            d.output.biasGradient.zero()
+        }
         discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
-        return (realLoss / perPack, fakeLoss / perPack, realProbability, fakeProbability)
+        return (realLoss / perPack, fakeLoss / perPack, realProbability, fakeProbability, gradientSquares)
     }
 
     /// Encodes `realSymbols` and generates the iteration's examples from the draws of `step`'s
@@ -220,6 +234,9 @@ public final class AdversarialStep {
         if dropout {
             g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
             d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
+            if let penalty {
+                d.drawDropout(penalty.workspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
+            }
             d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
         }
         g.forward(gws, temperature: tau, estimator: estimator)

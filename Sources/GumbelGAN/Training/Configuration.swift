@@ -77,6 +77,9 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// `λ ·` the teacher-forced NLL per symbol of the iteration's real batch, which holds a
     /// pre-trained generator near the data while the discriminator's gradient moves it.
     public var mleWeight: Float?
+    /// Weight γ of R1's penalty `γ/2 · mean ‖∇ₓ a‖²` on the discriminator's input gradient at
+    /// the real packs (Mescheder et al. 2018; default 0: none). See ``GradientPenalty``.
+    public var gradientPenalty: Float?
     /// Maximum-likelihood iterations draw each batch from one of this many groups of the
     /// training examples sorted by length, and run only up to the batch's longest example and
     /// its end (default 0: batches drawn from all examples, every position computed).
@@ -104,6 +107,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorStepCount: Int { discriminatorSteps ?? 1 }
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }
+    public var penaltyWeight: Float { gradientPenalty ?? 0 }
     public var lengthBucketCount: Int { lengthBuckets ?? 0 }
     /// The T samples are drawn at by default.
     public var logitTemperature: Float { sampleTemperature ?? 1 }

@@ -123,6 +123,10 @@ extension TrainingConfiguration {
         try require(
             likelihoodWeight == 0 || objective == .adversarial, ["mleWeight", "objective"],
             "%0 mixes likelihood into an adversarial generator's loss; with %1 mle the loss is all likelihood")
+        try require(penaltyWeight >= 0 && penaltyWeight.isFinite, ["gradientPenalty"], "%0 must be at least 0 (got \(penaltyWeight))")
+        try require(
+            penaltyWeight == 0 || objective == .adversarial, ["gradientPenalty", "objective"],
+            "%0 regularises the discriminator of an adversarial run; with %1 mle there is none")
         try require(
             lengthBucketCount >= 0 && lengthBucketCount <= 65_536, ["lengthBuckets"],
             "%0 must lie in [0, 65536] (got \(lengthBucketCount))")

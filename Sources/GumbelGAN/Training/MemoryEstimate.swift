@@ -29,7 +29,10 @@ public enum MemoryEstimate {
                 + (widths.isEmpty
                     ? lstmParameters(input: dInput, hidden: hd, layers: c.discriminatorLayerCount) + hd + 1
                     : widths.reduce(0) { $0 + hd * ($1 * dInput / r + 1) } + features * (features + 2) + 1)
-            for rows in [real / m, fake / m] {
+            // R1's penalty: a third workspace over the real packs, and two buffers of their inputs.
+            let workspaceRows = [real / m, fake / m] + (c.penaltyWeight > 0 ? [real / m] : [])
+            if c.penaltyWeight > 0 { words += 2 * t * real * v }
+            for rows in workspaceRows {
                 let body =
                     widths.isEmpty
                     ? activations(input: dInput, hidden: hd, layers: c.discriminatorLayerCount, rows: rows)

@@ -10,6 +10,8 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
     public var dReal: Double?
     public var dFake: Double?
     public var nll: Double?
+    /// With R1's penalty: the mean `‖∇ₓ a‖²` of the discriminator at the real packs.
+    public var dGradient: Double?
     /// Seconds since the run started.
     public var seconds: Double
     public var evaluation: Evaluation?
@@ -40,5 +42,6 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
         case lossG = "loss_g"
         case dReal = "d_real"
         case dFake = "d_fake"
+        case dGradient = "d_grad_real"
     }
 }

@@ -10,7 +10,8 @@ import Testing
     /// updates per iteration, after 2 of pre-training (`hard-feedback`), or maximum likelihood
     /// of a stacked, embedded generator over batches from 3 length buckets (`mle-buckets`), or
     /// a CNN discriminator over packs of 2 with dropout on its features and rsgan (`cnn`), the
-    /// same reading its inputs as 4 representations (`cnn-representations`).
+    /// same reading its inputs as 4 representations (`cnn-representations`), the same with R1's
+    /// penalty (`cnn-penalty`), or `stacked` with R1's penalty (`stacked-penalty`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? (variant == "mle-buckets" ? .mle : .tuned)
         var c = TrainingConfiguration(preset: preset, seed: 7)
@@ -18,12 +19,13 @@ import Testing
         if variant == "rsgan" { c.loss = .rsgan }
         if variant == "pretrained" { c.pretrainIterations = 4 }
         if variant == "hard-feedback" { (c.estimator, c.loss, c.discriminatorSteps, c.pretrainIterations) = (.hardFeedback, .rsgan, 3, 2) }
-        if variant == "stacked" {
+        if variant.hasPrefix("stacked") {
             (c.embeddingSize, c.layers, c.discriminatorLayers, c.dropout, c.pretrainIterations) = (4, 2, 2, 0.2, 3)
             (c.initialState, c.mleWeight) = (.learned, 0.5)
         }
         if variant.hasPrefix("cnn") { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.loss) = ([2, 3, 5], 4, 0.2, .rsgan) }
         if variant == "cnn-representations" { c.discriminatorRepresentations = 4 }
+        if variant.hasSuffix("-penalty") { c.gradientPenalty = 2 }
         if variant == "mle-buckets" {
             (c.embeddingSize, c.layers, c.dropout, c.initialState, c.lengthBuckets) = (4, 2, 0.2, .learned, 3)
         }
@@ -69,7 +71,7 @@ import Testing
     /// replicas.
     @Test(arguments: [
         "paper-a", "paper-b", "tuned", "mle", "rsgan-pretrained", "rsgan", "pretrained", "stacked", "hard-feedback", "mle-buckets", "cnn",
-        "cnn-representations",
+        "cnn-representations", "cnn-penalty", "stacked-penalty",
     ])
     func shardedRunsMatchOneProcess(preset: String) throws {
         let c = configuration(preset)
@@ -81,7 +83,9 @@ import Testing
                 #expect(result[rank].0 == result[0].0, "\(preset), \(ranks) ranks: rank \(rank) logged other figures")
             }
             for (a, b) in zip(result[0].0, single.0) {
-                for (x, y) in [(a.lossD, b.lossD), (a.lossG, b.lossG), (a.dReal, b.dReal), (a.dFake, b.dFake), (a.nll, b.nll)] {
+                for (x, y) in [
+                    (a.lossD, b.lossD), (a.lossG, b.lossG), (a.dReal, b.dReal), (a.dFake, b.dFake), (a.nll, b.nll), (a.dGradient, b.dGradient),
+                ] {
                     #expect(relative(x, y) < 1e-4, "\(preset), \(ranks) ranks, step \(a.step): \(String(describing: x)) vs \(String(describing: y))")
                 }
             }

@@ -293,6 +293,11 @@ extension ExternalProcesses {
                     ["--discriminator", "cnn", "--discriminator-representations", "0"],
                     "--discriminator-representations must lie in [1, 65536] (got 0)"
                 ),
+                (["--gradient-penalty", "-1"], "--gradient-penalty must be at least 0 (got -1.0)"),
+                (
+                    ["--preset", "mle", "--gradient-penalty", "1"],
+                    "--gradient-penalty regularises the discriminator of an adversarial run; with --objective mle there is none"
+                ),
             ] {
                 let bad = try runTrainer(["train"] + flags + ["--run-dir", folder + "/d"])
                 #expect(bad.status != 0 && bad.err.contains(message) && bad.err.split(separator: "\n").count == 1, "\(bad.err)")

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+@testable import GumbelGAN
+
+extension ReferenceGAN {
+    /// R1's penalty `γ/2 · mean_i ‖∇ₓ Σ_k a_ik(x_i)‖²` on the real rows, in Float64, each input
+    /// gradient by central differences (step 1e-4: its rounding, 1e-12, stays far below what
+    /// the parameters' differences of 1e-6 can see).
+    func gradientPenalty(_ gamma: Double) -> Double {
+        let h = 1e-4
+        var total = 0.0
+        for r in 0..<rows {
+            var x = (0..<length).map { real[$0][r] }
+            for t in 0..<length {
+                for v in 0..<vocabulary {
+                    let saved = x[t][v]
+                    x[t][v] = saved + h
+                    let up = logits(x, row: r).reduce(0, +)
+                    x[t][v] = saved - h
+                    let down = logits(x, row: r).reduce(0, +)
+                    x[t][v] = saved
+                    total += pow((up - down) / (2 * h), 2)
+                }
+            }
+        }
+        return gamma / 2 * total / Double(rows)
+    }
+}
+
+extension ReferenceGAN {
+    /// `∂P/∂θ` of the discriminator's tensor `name` by central differences of ``gradientPenalty(_:)``
+    /// with step 1e-4: the 1e-6 of ``numericGradient(_:_:)`` would divide the inner
+    /// differences' rounding (1e-12) into noise of 1e-8, the size of the smallest gradients here.
+    func penaltyGradient(_ gamma: Double, of name: String) -> [Double] {
+        var copy = self
+        let h = 1e-4
+        return (0..<discriminator[name]!.count).map { i in
+            let saved = copy.discriminator[name]![i]
+            copy.discriminator[name]![i] = saved + h
+            let up = copy.gradientPenalty(gamma)
+            copy.discriminator[name]![i] = saved - h
+            let down = copy.gradientPenalty(gamma)
+            copy.discriminator[name]![i] = saved
+            return (up - down) / (2 * h)
+        }
+    }
+}
+
+/// R1's penalty (`--gradient-penalty γ`): its parameter gradient, made of first-order passes
+/// only, against Float64 central differences of the penalty itself; the sum it reports; a
+/// penalty whose passes lose the dropout masks fails; and a run with it logs and uses it.
+@Suite struct GradientPenaltyTests {
+    let gamma: Float = 2
+
+    /// The penalty's gradient of a fixture's discriminator on its real rows, with the
+    /// fixture's dropout masks when `masks` (as ``AdversarialStep`` draws them alike).
+    func penaltyGradient(_ f: GANFixture, masks: Bool = true) -> (squares: Double, gradient: Parameters) {
+        let d = f.discriminator
+        let penalty = GradientPenalty(weight: gamma, discriminator: d, packs: f.rows)
+        if masks {
+            for (mine, theirs) in zip(penalty.workspace.dropoutMasks, f.dReal.dropoutMasks) { mine.copy(from: theirs) }
+            penalty.workspace.featureMask.copy(from: f.dReal.featureMask)
+        }
+        d.parameters.zeroGradients()
+        let squares = penalty.addGradient(d, inputs: f.real, globalPacks: f.rows)
+        return (squares, d.parameters)
+    }
+
+    /// The paper's discriminator, an embedded 2-layer one with dropout, and RelGAN's CNN
+    /// reading 2 representations (the R logits of a pack summed) with dropout on its features.
+    /// The estimate is a central difference of step 1e-2 in input space, so it is held to
+    /// ``GradientCheck/tolerance`` (the worst seen: 3e-4), not to the reference tolerance of
+    /// exact backward passes.
+    @Test(arguments: ["paper", "stacked", "cnn"])
+    func matchesTheFloat64Reference(variant: String) {
+        let f =
+            switch variant {
+            case "stacked": GANFixture(initialState: .noise, layers: 2, embedding: 3, dropout: 0.3)
+            case "cnn": GANFixture(initialState: .noise, embedding: 4, dropout: 0.3, convolutionWidths: [2, 3], representations: 2)
+            default: GANFixture(initialState: .noise)
+            }
+        let reference = ReferenceGAN(f)
+        let (squares, parameters) = penaltyGradient(f)
+        // The reported sum is what the reference's penalty is made of.
+        let exact = reference.gradientPenalty(Double(gamma)) * 2 / Double(gamma) * Double(f.rows)
+        #expect(abs(squares - exact) <= 1e-4 * exact, "Σ‖∇ₓa‖² \(squares) against \(exact)")
+        let label = "R1 penalty (\(variant))"
+        // P does not depend on the output bias: its gradient is left exactly as it was (zero).
+        #expect(parameters.gradient("out.bias").array.allSatisfy { $0 == 0 })
+        let checked = parameters.layout.entries.map(\.name).filter { $0 != "out.bias" }
+        let numeric = checked.map { reference.penaltyGradient(Double(gamma), of: $0) }
+        for (name, numeric) in zip(checked, numeric) {
+            let error = GradientCheck.relativeError(parameters.gradient(name).array, numeric)
+            print("gradient check \(label) \(name): worst relative error \(String(format: "%.2e", error))")
+            #expect(error < GradientCheck.tolerance, "\(label) \(name): relative error \(error)")
+        }
+    }
+
+    /// Passes at x ± hĝ that do not drop the inputs the real pass dropped differentiate
+    /// another function: the check fails.
+    @Test func passesWithoutTheMasksFail() {
+        let f = GANFixture(initialState: .noise, layers: 2, embedding: 3, dropout: 0.3)
+        let reference = ReferenceGAN(f)
+        let (_, parameters) = penaltyGradient(f, masks: false)
+        let name = "lstm.weight_hh_l1"
+        let numeric = reference.penaltyGradient(Double(gamma), of: name)
+        let error = GradientCheck.relativeError(parameters.gradient(name).array, numeric)
+        #expect(error > 10 * GradientCheck.tolerance, "without the masks the error is only \(error)")
+    }
+
+    func configuration(penalty: Float?) -> TrainingConfiguration {
+        var c = TrainingConfiguration(preset: .tuned, seed: 5)
+        (c.batchSize, c.generatorBatchSize, c.pack, c.iterations, c.logEvery) = (12, 12, 2, 6, 3)
+        (c.discriminatorWidths, c.embeddingSize, c.dropout, c.gradientPenalty) = ([2, 3], 4, 0.25, penalty)
+        c.data = .grammar(Grammar(), size: 60)
+        return c
+    }
+
+    /// A run with the penalty logs the mean ‖∇ₓa‖² at the real packs and ends elsewhere than
+    /// the same run without it; without it nothing is logged and the bits are the plain run's.
+    @Test func aRunUsesAndLogsThePenalty() throws {
+        let dataset = try Dataset.load(configuration(penalty: nil).data, seed: 5)
+        func train(_ penalty: Float?) throws -> (records: [MetricsRecord], parameters: [Float]) {
+            let session = try TrainingSession(configuration: configuration(penalty: penalty), dataset: dataset)
+            let log = EventLog()
+            _ = try TrainingRun(session: session, observers: [log]).run()
+            return (log.records, Array(session.discriminator!.parameters.values.values))
+        }
+        let (plain, zero, penalised) = (try train(nil), try train(0), try train(10))
+        #expect(plain.parameters == zero.parameters)
+        #expect(plain.records.allSatisfy { $0.dGradient == nil })
+        #expect(penalised.parameters != plain.parameters)
+        let logged = penalised.records.compactMap(\.dGradient)
+        #expect(logged.count == 2 && logged.allSatisfy { $0 > 0 && $0.isFinite }, "\(logged)")
+        #expect(MetricsText.line(penalised.records[0]).contains("d_grad_real"))
+        let json = String(decoding: try JSONEncoder().encode(penalised.records[0]), as: UTF8.self)
+        #expect(json.contains("\"d_grad_real\""), "\(json)")
+    }
+
+    /// Negative, infinite, or in a run without a discriminator: refused, naming the setting.
+    @Test func badWeightsAreRefused() {
+        for weight: Float in [-1, .infinity, .nan] {
+            #expect(throws: ConfigurationError.self, "\(weight)") { try configuration(penalty: weight).validate() }
+        }
+        var mle = TrainingConfiguration(preset: .mle)
+        mle.gradientPenalty = 1
+        #expect((try? mle.validate()) == nil)
+        #expect(throws: Never.self) { try configuration(penalty: 1).validate() }
+    }
+}
