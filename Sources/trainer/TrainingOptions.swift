@@ -91,6 +91,10 @@ struct TrainingOptions: ParsableArguments {
     var gradientPenalty: Float?
     @Option(
         parsing: .unconditional,
+        help: "Weight of R2's penalty, the same at the generated examples, where the generator reads ∇ₓD (default: 0, off).")
+    var fakeGradientPenalty: Float?
+    @Option(
+        parsing: .unconditional,
         help: "Maximum-likelihood batches come from one of K groups of the examples sorted by length and stop at their longest (default: 0, off).")
     var lengthBuckets: Int?
     @Option(parsing: .unconditional, help: "Iterations of maximum-likelihood pre-training of the generator before the adversarial ones (default: 0).")
@@ -181,6 +185,7 @@ struct TrainingOptions: ParsableArguments {
         if let v = discriminatorWarmup { c.discriminatorWarmup = v }
         if let v = mleWeight { c.mleWeight = v }
         if let v = gradientPenalty { c.gradientPenalty = v }
+        if let v = fakeGradientPenalty { c.fakeGradientPenalty = v }
         if let v = lengthBuckets { c.lengthBuckets = v }
         if let v = dropout { c.dropout = v }
         if let v = discriminatorDropout { c.discriminatorDropout = v }

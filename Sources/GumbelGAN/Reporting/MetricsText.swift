@@ -10,6 +10,7 @@ public enum MetricsText {
             s += String(format: "  loss_d %.4f  loss_g %.4f  d_real %.3f  d_fake %.3f", d, g, dr, df)
         }
         if let gradient = r.dGradient { s += String(format: "  d_grad_real %.4g", gradient) }
+        if let gradient = r.dGradientFake { s += String(format: "  d_grad_fake %.4g", gradient) }
         if let nll = r.nll { s += String(format: "  nll %.4f", nll) }
         return s
     }

@@ -57,7 +57,7 @@ public final class RunRecorder: TrainingObserver {
     static func scalars(_ r: MetricsRecord) -> [(tag: String, value: Double)] {
         var out: [(String, Double?)] = [
             ("tau", Double(r.tau)), ("loss/discriminator", r.lossD), ("loss/generator", r.lossG), ("D/real", r.dReal),
-            ("D/fake", r.dFake), ("D/grad_real", r.dGradient), ("loss/nll", r.nll),
+            ("D/fake", r.dFake), ("D/grad_real", r.dGradient), ("D/grad_fake", r.dGradientFake), ("loss/nll", r.nll),
         ]
         if let e = r.evaluation {
             let m = e.samples

@@ -20,7 +20,8 @@
 /// reports are per pack.
 ///
 /// With a ``GradientPenalty`` (R1, `gradientPenalty` γ > 0) the discriminator's update also
-/// minimises `γ/2 · mean ‖∇ₓ a‖²` over the real packs.
+/// minimises `γ/2 · mean ‖∇ₓ a‖²` over the real packs; with R2 (`fakeGradientPenalty`) over
+/// the generated ones, where the generator reads the discriminator's gradient.
 ///
 /// The generator's forward pass of the D step is reused by the G step (G has not changed).
 /// All buffers are allocated once, here.
@@ -36,8 +37,9 @@ public final class AdversarialStep {
     public let loss: AdversarialLoss
     public let estimator: Estimator
     public let encoder: RealInputs
-    /// R1's penalty on the discriminator's input gradient at the real packs; nil when off.
-    public let penalty: GradientPenalty?
+    /// R1's penalty on the discriminator's input gradient at the real packs, R2's at the
+    /// generated ones; nil when off.
+    public let penalty: GradientPenalty?, fakePenalty: GradientPenalty?
     /// `[T, shards.real.count, V]`: this rank's real examples as the discriminator sees them.
     public let realInputs: Tensor
     let generatorWorkspace: Generator.Workspace
@@ -57,7 +59,7 @@ public final class AdversarialStep {
     public init(
         generator: Generator, discriminator: Discriminator, shards: BatchShards, pack: Int = 1,
         estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, gradientPenalty: Float = 0,
-        generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer
+        fakeGradientPenalty: Float = 0, generatorOptimizer: DistributedOptimizer, discriminatorOptimizer: DistributedOptimizer
     ) {
         let (t, v) = (generator.length, generator.vocabularySize)
         precondition(
@@ -84,6 +86,8 @@ public final class AdversarialStep {
         realWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: real / pack)
         fakeWorkspace = Discriminator.Workspace(discriminator: discriminator, rows: fake / pack)
         penalty = gradientPenalty > 0 ? GradientPenalty(weight: gradientPenalty, discriminator: discriminator, packs: real / pack) : nil
+        fakePenalty =
+            fakeGradientPenalty > 0 ? GradientPenalty(weight: fakeGradientPenalty, discriminator: discriminator, packs: fake / pack) : nil
         packedReal = Tensor(realInputs.storage, shape: [t, real / pack, pack * v])
         packedFake = Tensor(generatorWorkspace.samples.storage, shape: [t, fake / pack, pack * v])
         sampleGradients = Tensor(fakeWorkspace.inputGradients.storage, shape: [t, fake, v])
@@ -127,12 +131,12 @@ public final class AdversarialStep {
         learningRateScale: Float = 1, entropyBonus: Float = 0, likelihoodWeight: Float = 0, random: CounterRandom,
         updatingGenerator: Bool = true
     ) -> StepLosses {
-        let (realLoss, fakeLoss, realProbability, fakeProbability, gradientSquares) = discriminatorStep(
+        let (realLoss, fakeLoss, realProbability, fakeProbability, squares) = discriminatorStep(
             step: step, substep: 0, realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
             learningRateScale: learningRateScale, random: random)
         guard updatingGenerator else {
             var losses = StepLosses(sums: [realLoss, fakeLoss, 0, realProbability, fakeProbability], realPacks: realPacks, fakePacks: fakePacks)
-            losses.gradientSquaredSum = gradientSquares
+            (losses.gradientSquaredSum, losses.fakeGradientSquaredSum) = squares
             return losses
         }
         let (g, d, gws) = (generator, discriminator, generatorWorkspace)
@@ -166,18 +170,19 @@ public final class AdversarialStep {
         var losses = StepLosses(
             sums: [realLoss, fakeLoss, generatorLoss / Double(d.representations), realProbability, fakeProbability],
             realPacks: realPacks, fakePacks: fakePacks, likelihoodSum: likelihoodSum)
-        losses.gradientSquaredSum = gradientSquares
+        (losses.gradientSquaredSum, losses.fakeGradientSquaredSum) = squares
         return losses
     }
 
     /// A discriminator update (sub-step `substep` of iteration `step`): draws the noise of the
     /// sub-step's rows, encodes `realSymbols` (drawn for the sub-step), generates, and updates D
-    /// on the real and generated examples (and R1's penalty when on). Returns this rank's real
-    /// and generated loss sums, sums of `σ(a)`, and with a penalty `Σ ‖∇ₓ a‖²` over its real packs.
+    /// on the real and generated examples (and R1's and R2's penalties when on). Returns this
+    /// rank's real and generated loss sums, sums of `σ(a)`, and with each penalty `Σ ‖∇ₓ a‖²`
+    /// over its real or generated packs.
     public func discriminatorStep(
         step: Int, substep: Int, realSymbols: UnsafeBufferPointer<Int32>, temperature tau: Float,
         inputTemperature inputTau: Float, learningRateScale: Float = 1, random: CounterRandom
-    ) -> (real: Double, fake: Double, realProbability: Double, fakeProbability: Double, gradientSquares: Double?) {
+    ) -> (real: Double, fake: Double, realProbability: Double, fakeProbability: Double, squares: (real: Double?, fake: Double?)) {
         let d = discriminator
         prepareInputs(
             step: step, rowOffset: Self.rowOffset(substep: substep), realSymbols: realSymbols, temperature: tau, inputTemperature: inputTau,
@@ -208,16 +213,17 @@ public final class AdversarialStep {
         let perPack = Double(d.representations)
         let realProbability = sigmoidSum(realWorkspace.logits) / perPack
         let fakeProbability = sigmoidSum(fakeWorkspace.logits) / perPack
-        let gradientSquares = penalty?.addGradient(d, inputs: packedReal, globalPacks: realPacks)
+        let realSquares = penalty?.addGradient(d, inputs: packedReal, globalPacks: realPacks)
+        let fakeSquares = fakePenalty?.addGradient(d, inputs: packedFake, globalPacks: fakePacks)
         if loss == .rsgan {
-            // a_real − a_fake does not depend on the output bias (nor does R1's penalty): its
+            // a_real − a_fake does not depend on the output bias (nor do the penalties): its
             // gradient is zero, but summed in Float32 over two passes it is rounding noise that
             // Adam, dividing by its own size, would turn into full steps (and differently for
             // each rank count).
             d.output.biasGradient.zero()
         }
         discriminatorOptimizer.step(d.parameters, learningRateScale: learningRateScale)
-        return (realLoss / perPack, fakeLoss / perPack, realProbability, fakeProbability, gradientSquares)
+        return (realLoss / perPack, fakeLoss / perPack, realProbability, fakeProbability, (realSquares, fakeSquares))
     }
 
     /// Encodes `realSymbols` and generates the iteration's examples from the draws of `step`'s
@@ -236,6 +242,9 @@ public final class AdversarialStep {
             d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
             if let penalty {
                 d.drawDropout(penalty.workspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
+            }
+            if let fakePenalty {
+                d.drawDropout(fakePenalty.workspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
             }
             d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
         }

@@ -80,6 +80,8 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     /// Weight γ of R1's penalty `γ/2 · mean ‖∇ₓ a‖²` on the discriminator's input gradient at
     /// the real packs (Mescheder et al. 2018; default 0: none). See ``GradientPenalty``.
     public var gradientPenalty: Float?
+    /// Weight of R2's penalty, the same at the generated packs (default 0: none).
+    public var fakeGradientPenalty: Float?
     /// Maximum-likelihood iterations draw each batch from one of this many groups of the
     /// training examples sorted by length, and run only up to the batch's longest example and
     /// its end (default 0: batches drawn from all examples, every position computed).
@@ -108,6 +110,7 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
     public var discriminatorWarmupIterations: Int { discriminatorWarmup ?? 0 }
     public var likelihoodWeight: Float { mleWeight ?? 0 }
     public var penaltyWeight: Float { gradientPenalty ?? 0 }
+    public var fakePenaltyWeight: Float { fakeGradientPenalty ?? 0 }
     public var lengthBucketCount: Int { lengthBuckets ?? 0 }
     /// The T samples are drawn at by default.
     public var logitTemperature: Float { sampleTemperature ?? 1 }

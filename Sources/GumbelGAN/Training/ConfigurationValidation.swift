@@ -123,10 +123,12 @@ extension TrainingConfiguration {
         try require(
             likelihoodWeight == 0 || objective == .adversarial, ["mleWeight", "objective"],
             "%0 mixes likelihood into an adversarial generator's loss; with %1 mle the loss is all likelihood")
-        try require(penaltyWeight >= 0 && penaltyWeight.isFinite, ["gradientPenalty"], "%0 must be at least 0 (got \(penaltyWeight))")
-        try require(
-            penaltyWeight == 0 || objective == .adversarial, ["gradientPenalty", "objective"],
-            "%0 regularises the discriminator of an adversarial run; with %1 mle there is none")
+        for (key, weight) in [("gradientPenalty", penaltyWeight), ("fakeGradientPenalty", fakePenaltyWeight)] {
+            try require(weight >= 0 && weight.isFinite, [key], "%0 must be at least 0 (got \(weight))")
+            try require(
+                weight == 0 || objective == .adversarial, [key, "objective"],
+                "%0 regularises the discriminator of an adversarial run; with %1 mle there is none")
+        }
         try require(
             lengthBucketCount >= 0 && lengthBucketCount <= 65_536, ["lengthBuckets"],
             "%0 must lie in [0, 65536] (got \(lengthBucketCount))")

@@ -3,14 +3,14 @@
 /// sums with one allreduce and returns the global means.
 public struct IntervalFigures: Sendable {
     var iterations = 0
-    var sums = [Double](repeating: 0, count: 7)  // real, fake, generator losses, σ real, σ fake, NLL, ‖∇ₓ a_real‖²
+    var sums = [Double](repeating: 0, count: 8)  // real, fake, generator losses, σ real, σ fake, NLL, ‖∇ₓ a‖² real, fake
     var realPacks = 1, fakePacks = 1, symbols = 1
     /// Iterations that scored the real batch's likelihood (all of an mle run's; an adversarial
     /// run's generator updates when it has a likelihood term).
     var likelihoodIterations = 0
     var adversarial = false
-    /// Whether the discriminator has R1's penalty (its input gradient's size is logged).
-    var penalised = false
+    /// Whether the discriminator has R1's and R2's penalties (its input gradient's size is logged).
+    var penalised = false, fakePenalised = false
 
     public init() {}
 
@@ -23,6 +23,10 @@ public struct IntervalFigures: Sendable {
             if let squares = a.gradientSquaredSum {
                 penalised = true
                 sums[6] += squares
+            }
+            if let squares = a.fakeGradientSquaredSum {
+                fakePenalised = true
+                sums[7] += squares
             }
             (realPacks, fakePacks) = (a.realPacks, a.fakePacks)
             guard r.likelihoodSum != nil else { return a.sums.allSatisfy(\.isFinite) }
@@ -55,6 +59,7 @@ public struct IntervalFigures: Sendable {
             r.dReal = sums[3] / real
             r.dFake = sums[4] / fake
             if penalised { r.dGradient = sums[6] / real }
+            if fakePenalised { r.dGradientFake = sums[7] / fake }
         }
         if likelihoodIterations > 0 { r.nll = sums[5] / (Double(likelihoodIterations) * Double(symbols)) }
         return r

@@ -29,9 +29,11 @@ public enum MemoryEstimate {
                 + (widths.isEmpty
                     ? lstmParameters(input: dInput, hidden: hd, layers: c.discriminatorLayerCount) + hd + 1
                     : widths.reduce(0) { $0 + hd * ($1 * dInput / r + 1) } + features * (features + 2) + 1)
-            // R1's penalty: a third workspace over the real packs, and two buffers of their inputs.
-            let workspaceRows = [real / m, fake / m] + (c.penaltyWeight > 0 ? [real / m] : [])
+            // R1's and R2's penalties: a workspace over the real or generated packs, and two
+            // buffers of their inputs, each.
+            let workspaceRows = [real / m, fake / m] + (c.penaltyWeight > 0 ? [real / m] : []) + (c.fakePenaltyWeight > 0 ? [fake / m] : [])
             if c.penaltyWeight > 0 { words += 2 * t * real * v }
+            if c.fakePenaltyWeight > 0 { words += 2 * t * fake * v }
             for rows in workspaceRows {
                 let body =
                     widths.isEmpty

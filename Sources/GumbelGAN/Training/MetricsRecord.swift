@@ -10,8 +10,9 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
     public var dReal: Double?
     public var dFake: Double?
     public var nll: Double?
-    /// With R1's penalty: the mean `‖∇ₓ a‖²` of the discriminator at the real packs.
-    public var dGradient: Double?
+    /// With R1's penalty: the mean `‖∇ₓ a‖²` of the discriminator at the real packs; with
+    /// R2's, at the generated ones.
+    public var dGradient: Double?, dGradientFake: Double?
     /// Seconds since the run started.
     public var seconds: Double
     public var evaluation: Evaluation?
@@ -43,5 +44,6 @@ public struct MetricsRecord: Sendable, Equatable, Codable {
         case dReal = "d_real"
         case dFake = "d_fake"
         case dGradient = "d_grad_real"
+        case dGradientFake = "d_grad_fake"
     }
 }

@@ -12,8 +12,9 @@ public struct StepLosses: Sendable, Equatable {
     /// This rank's summed NLL (nats) of the real batch when the generator's loss has a
     /// likelihood term; nil otherwise.
     public var likelihoodSum: Double?
-    /// This rank's `Σ ‖∇ₓ a‖²` over its real packs when the discriminator has R1's penalty.
-    public var gradientSquaredSum: Double?
+    /// This rank's `Σ ‖∇ₓ a‖²` over its real packs when the discriminator has R1's penalty,
+    /// and over its generated packs when it has R2's.
+    public var gradientSquaredSum: Double?, fakeGradientSquaredSum: Double?
     /// Packs in the global batch.
     public var realPacks: Int
     public var fakePacks: Int

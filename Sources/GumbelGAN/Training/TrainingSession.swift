@@ -80,7 +80,7 @@ public final class TrainingSession {
             adversarial = AdversarialStep(
                 generator: generator, discriminator: d, shards: shards, pack: c.pack, estimator: c.estimator,
                 encoder: RealInputs(c.realEncoding, vocabularySize: v, truthProbability: c.truthProbability),
-                loss: c.adversarialLoss, gradientPenalty: c.penaltyWeight,
+                loss: c.adversarialLoss, gradientPenalty: c.penaltyWeight, fakeGradientPenalty: c.fakePenaltyWeight,
                 generatorOptimizer: DistributedOptimizer(
                     parameterCount: generator.parameters.count, settings: c.adam,
                     communicator: communicator),

@@ -109,8 +109,9 @@ extension ReferenceGAN {
         #expect(error > 10 * GradientCheck.tolerance, "without the masks the error is only \(error)")
     }
 
-    func configuration(penalty: Float?) -> TrainingConfiguration {
+    func configuration(penalty: Float?, fake: Float? = nil) -> TrainingConfiguration {
         var c = TrainingConfiguration(preset: .tuned, seed: 5)
+        c.fakeGradientPenalty = fake
         (c.batchSize, c.generatorBatchSize, c.pack, c.iterations, c.logEvery) = (12, 12, 2, 6, 3)
         (c.discriminatorWidths, c.embeddingSize, c.dropout, c.gradientPenalty) = ([2, 3], 4, 0.25, penalty)
         c.data = .grammar(Grammar(), size: 60)
@@ -119,33 +120,43 @@ extension ReferenceGAN {
 
     /// A run with the penalty logs the mean ‖∇ₓa‖² at the real packs and ends elsewhere than
     /// the same run without it; without it nothing is logged and the bits are the plain run's.
+    /// R2 (at the generated packs) logs its own figure and moves the run again.
     @Test func aRunUsesAndLogsThePenalty() throws {
         let dataset = try Dataset.load(configuration(penalty: nil).data, seed: 5)
-        func train(_ penalty: Float?) throws -> (records: [MetricsRecord], parameters: [Float]) {
-            let session = try TrainingSession(configuration: configuration(penalty: penalty), dataset: dataset)
+        func train(_ penalty: Float?, fake: Float? = nil) throws -> (records: [MetricsRecord], parameters: [Float]) {
+            let session = try TrainingSession(configuration: configuration(penalty: penalty, fake: fake), dataset: dataset)
             let log = EventLog()
             _ = try TrainingRun(session: session, observers: [log]).run()
             return (log.records, Array(session.discriminator!.parameters.values.values))
         }
         let (plain, zero, penalised) = (try train(nil), try train(0), try train(10))
         #expect(plain.parameters == zero.parameters)
-        #expect(plain.records.allSatisfy { $0.dGradient == nil })
+        #expect(plain.records.allSatisfy { $0.dGradient == nil && $0.dGradientFake == nil })
         #expect(penalised.parameters != plain.parameters)
         let logged = penalised.records.compactMap(\.dGradient)
         #expect(logged.count == 2 && logged.allSatisfy { $0 > 0 && $0.isFinite }, "\(logged)")
+        #expect(penalised.records.allSatisfy { $0.dGradientFake == nil })
         #expect(MetricsText.line(penalised.records[0]).contains("d_grad_real"))
         let json = String(decoding: try JSONEncoder().encode(penalised.records[0]), as: UTF8.self)
         #expect(json.contains("\"d_grad_real\""), "\(json)")
+        let both = try train(10, fake: 10)
+        #expect(both.parameters != penalised.parameters)
+        let fakeLogged = both.records.compactMap(\.dGradientFake)
+        #expect(fakeLogged.count == 2 && fakeLogged.allSatisfy { $0 > 0 && $0.isFinite }, "\(fakeLogged)")
+        #expect(MetricsText.line(both.records[0]).contains("d_grad_fake"))
     }
 
     /// Negative, infinite, or in a run without a discriminator: refused, naming the setting.
     @Test func badWeightsAreRefused() {
         for weight: Float in [-1, .infinity, .nan] {
             #expect(throws: ConfigurationError.self, "\(weight)") { try configuration(penalty: weight).validate() }
+            #expect(throws: ConfigurationError.self, "\(weight)") { try configuration(penalty: nil, fake: weight).validate() }
         }
         var mle = TrainingConfiguration(preset: .mle)
         mle.gradientPenalty = 1
         #expect((try? mle.validate()) == nil)
-        #expect(throws: Never.self) { try configuration(penalty: 1).validate() }
+        (mle.gradientPenalty, mle.fakeGradientPenalty) = (nil, 1)
+        #expect((try? mle.validate()) == nil)
+        #expect(throws: Never.self) { try configuration(penalty: 1, fake: 1).validate() }
     }
 }

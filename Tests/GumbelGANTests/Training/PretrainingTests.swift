@@ -38,7 +38,7 @@ import Testing
     /// and RelGAN's recipe (hard feedback, 3 discriminator updates) stopped after pre-training,
     /// and pre-training over batches from 2 length buckets, and a CNN discriminator with
     /// dropout on its features, stopped in the adversarial phase, and the same reading 2
-    /// representations of its inputs, and the CNN with R1's penalty.
+    /// representations of its inputs, and the CNN with R1's and R2's penalties.
     @Test(arguments: [("plain", 3), ("stacked", 3), ("relgan", 8), ("buckets", 3), ("cnn", 8), ("cnn-representations", 8), ("cnn-penalty", 8)])
     func resumeInsidePretrainingIsBitwise(variant: String, stopAt: Int) throws {
         var c = configuration(loss: .rsgan)
@@ -49,7 +49,7 @@ import Testing
         if variant == "buckets" { (c.lengthBuckets, c.embeddingSize) = (2, 4) }
         if variant.hasPrefix("cnn") { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.discriminatorSteps) = ([2, 4], 4, 0.25, 2) }
         if variant == "cnn-representations" { c.discriminatorRepresentations = 2 }
-        if variant == "cnn-penalty" { c.gradientPenalty = 5 }
+        if variant == "cnn-penalty" { (c.gradientPenalty, c.fakeGradientPenalty) = (5, 2) }
         if variant == "relgan" { (c.estimator, c.discriminatorSteps, c.embeddingSize) = (.hardFeedback, 3, 4) }
         let dataset = try Dataset.load(c.data, seed: c.seed)
         let straight = try TrainingSession(configuration: c, dataset: dataset)

@@ -11,7 +11,7 @@ import Testing
     /// of a stacked, embedded generator over batches from 3 length buckets (`mle-buckets`), or
     /// a CNN discriminator over packs of 2 with dropout on its features and rsgan (`cnn`), the
     /// same reading its inputs as 4 representations (`cnn-representations`), the same with R1's
-    /// penalty (`cnn-penalty`), or `stacked` with R1's penalty (`stacked-penalty`).
+    /// and R2's penalties (`cnn-penalty`), or `stacked` with R1's penalty (`stacked-penalty`).
     func configuration(_ variant: String) -> TrainingConfiguration {
         let preset = Preset(rawValue: variant) ?? (variant == "mle-buckets" ? .mle : .tuned)
         var c = TrainingConfiguration(preset: preset, seed: 7)
@@ -25,7 +25,7 @@ import Testing
         }
         if variant.hasPrefix("cnn") { (c.discriminatorWidths, c.embeddingSize, c.dropout, c.loss) = ([2, 3, 5], 4, 0.2, .rsgan) }
         if variant == "cnn-representations" { c.discriminatorRepresentations = 4 }
-        if variant.hasSuffix("-penalty") { c.gradientPenalty = 2 }
+        if variant.hasSuffix("-penalty") { (c.gradientPenalty, c.fakeGradientPenalty) = (2, variant.hasPrefix("cnn") ? 3 : nil) }
         if variant == "mle-buckets" {
             (c.embeddingSize, c.layers, c.dropout, c.initialState, c.lengthBuckets) = (4, 2, 0.2, .learned, 3)
         }
@@ -85,6 +85,7 @@ import Testing
             for (a, b) in zip(result[0].0, single.0) {
                 for (x, y) in [
                     (a.lossD, b.lossD), (a.lossG, b.lossG), (a.dReal, b.dReal), (a.dFake, b.dFake), (a.nll, b.nll), (a.dGradient, b.dGradient),
+                    (a.dGradientFake, b.dGradientFake),
                 ] {
                     #expect(relative(x, y) < 1e-4, "\(preset), \(ranks) ranks, step \(a.step): \(String(describing: x)) vs \(String(describing: y))")
                 }

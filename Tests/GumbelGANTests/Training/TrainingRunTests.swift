@@ -102,7 +102,8 @@ import Testing
 @Suite struct MemoryEstimateTests {
     /// The estimate is of the right size where it was measured (bench's peak: 36 MB at the
     /// paper's size, 1.29 GB at the molecule size, both with about 100 MB of start-up), and
-    /// grows with every size that allocates.
+    /// grows with every size that allocates, and with R1's penalty (a third discriminator
+    /// workspace).
     @Test func estimatesAreOfTheRightSize() {
         var c = TrainingConfiguration(preset: .paperA)
         let paper = MemoryEstimate.bytes(c, vocabulary: 6, length: 12, strings: 5000)
@@ -110,7 +111,10 @@ import Testing
         (c.hiddenSize, c.discriminatorHiddenSize, c.embeddingSize, c.layers, c.discriminatorLayers) = (512, 512, 64, 2, 2)
         let molecule = MemoryEstimate.bytes(c, vocabulary: 26, length: 57, strings: 0)
         #expect(molecule > 0.6e9 && molecule < 2.6e9, "\(molecule)")
-        for change in [{ (c: inout TrainingConfiguration) in c.hiddenSize *= 2 }, { $0.batchSize *= 2 }, { $0.generatorBatchSize *= 2 }] {
+        for change in [
+            { (c: inout TrainingConfiguration) in c.hiddenSize *= 2 }, { $0.batchSize *= 2 }, { $0.generatorBatchSize *= 2 },
+            { $0.gradientPenalty = 1 }, { $0.fakeGradientPenalty = 1 },
+        ] {
             var d = c
             change(&d)
             #expect(MemoryEstimate.bytes(d, vocabulary: 26, length: 57, strings: 0) > molecule)

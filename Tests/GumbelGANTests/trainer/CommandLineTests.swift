@@ -294,6 +294,7 @@ extension ExternalProcesses {
                     "--discriminator-representations must lie in [1, 65536] (got 0)"
                 ),
                 (["--gradient-penalty", "-1"], "--gradient-penalty must be at least 0 (got -1.0)"),
+                (["--fake-gradient-penalty", "nan"], "--fake-gradient-penalty must be at least 0 (got nan)"),
                 (
                     ["--preset", "mle", "--gradient-penalty", "1"],
                     "--gradient-penalty regularises the discriminator of an adversarial run; with --objective mle there is none"
