@@ -13,18 +13,20 @@
 /// One backward pass for g, then a forward and backward pass at x + hĝ with logit gradient
 /// `γ‖gᵢ‖ / 2hN` and one at x − hĝ with its negative (N: the packs of the global batch).
 /// Packs do not see each other, so every pack moves along its own ĝᵢ in the same pass.
+/// R2 is the same penalty at the generated packs.
 public final class GradientPenalty {
     /// γ.
     public let weight: Float
     /// h: the step along ĝ. Its truncation error (h²/6 · a third derivative) and rounding
     /// error (about 1e-6 / h of ∂a/∂θ in Float32) are both near 1e-5 relative at 1e-2.
     public static let step: Float = 1e-2
-    /// Passes over the real packs, with the real workspace's dropout masks (drawn alike).
+    /// Passes over the penalised packs, with the dropout masks of the workspace that judged
+    /// them (drawn alike).
     public let workspace: Discriminator.Workspace
     /// `h ĝ` and `x ± h ĝ`, shaped like the inputs `[T, packs, m·V]`.
     let direction: Tensor, shifted: Tensor
 
-    /// For `discriminator` over `packs` packs of this rank's real rows.
+    /// For `discriminator` over `packs` packs of this rank's rows (real for R1, generated for R2).
     public init(weight: Float, discriminator: Discriminator, packs: Int) {
         precondition(weight > 0 && weight.isFinite, "GradientPenalty: weight \(weight)")
         self.weight = weight
@@ -33,8 +35,8 @@ public final class GradientPenalty {
         (direction, shifted) = (Tensor(zeros: shape), Tensor(zeros: shape))
     }
 
-    /// Adds ∂P/∂θ to `discriminator`'s gradients for this rank's real packs `x` (`[T, packs,
-    /// m·V]`), of `globalPacks` over all ranks. Returns this rank's `Σᵢ ‖gᵢ‖²`.
+    /// Adds ∂P/∂θ to `discriminator`'s gradients for this rank's packs `x` (`[T, packs, m·V]`),
+    /// of `globalPacks` over all ranks. Returns this rank's `Σᵢ ‖gᵢ‖²`.
     public func addGradient(_ discriminator: Discriminator, inputs x: Tensor, globalPacks: Int) -> Double {
         let (d, ws) = (discriminator, workspace)
         // P does not depend on the output bias; the ± passes would leave rounding noise there.

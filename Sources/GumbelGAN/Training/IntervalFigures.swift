@@ -29,6 +29,7 @@ public struct IntervalFigures: Sendable {
                 sums[7] += squares
             }
             (realPacks, fakePacks) = (a.realPacks, a.fakePacks)
+            guard (a.gradientSquaredSum ?? 0).isFinite && (a.fakeGradientSquaredSum ?? 0).isFinite else { return false }
             guard r.likelihoodSum != nil else { return a.sums.allSatisfy(\.isFinite) }
         }
         sums[5] += r.likelihoodSum ?? .nan

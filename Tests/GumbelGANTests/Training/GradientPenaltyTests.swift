@@ -146,6 +146,23 @@ extension ReferenceGAN {
         #expect(MetricsText.line(both.records[0]).contains("d_grad_fake"))
     }
 
+    /// A non-finite penalised size, real or generated, marks the interval's figures as not
+    /// finite (the run then stops with its non-finite error), as a non-finite loss does.
+    @Test func aNonFiniteSizeIsNotFinite() {
+        for fake in [false, true] {
+            var losses = StepLosses(sums: [1, 1, 1, 0.5, 0.5], realPacks: 2, fakePacks: 2)
+            var report = IterationReport(step: 1, temperature: 1)
+            report.adversarial = losses
+            var interval = IntervalFigures()
+            let first = interval.add(report)
+            #expect(first)
+            if fake { losses.fakeGradientSquaredSum = .nan } else { losses.gradientSquaredSum = .infinity }
+            report.adversarial = losses
+            let second = interval.add(report)
+            #expect(!second, "fake: \(fake)")
+        }
+    }
+
     /// Negative, infinite, or in a run without a discriminator: refused, naming the setting.
     @Test func badWeightsAreRefused() {
         for weight: Float in [-1, .infinity, .nan] {
