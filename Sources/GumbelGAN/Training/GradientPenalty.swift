@@ -12,14 +12,20 @@
 ///
 /// One backward pass for g, then a forward and backward pass at x + hĝ with logit gradient
 /// `γ‖gᵢ‖ / 2hN` and one at x − hĝ with its negative (N: the packs of the global batch).
+/// Each pack's step is `hᵢ = min(h, c/‖gᵢ‖)`: its logit moves by at most about c, so that a
+/// piecewise-linear discriminator (the CNN's ReLU and maximum) seldom crosses a kink within
+/// it, where a difference would measure the kink instead of the derivative.
 /// Packs do not see each other, so every pack moves along its own ĝᵢ in the same pass.
 /// R2 is the same penalty at the generated packs.
 public final class GradientPenalty {
     /// γ.
     public let weight: Float
-    /// h: the step along ĝ. Its truncation error (h²/6 · a third derivative) and rounding
-    /// error (about 1e-6 / h of ∂a/∂θ in Float32) are both near 1e-5 relative at 1e-2.
+    /// h: the largest step along ĝ. Its truncation error (h²/6 · a third derivative) and
+    /// rounding error (about 1e-6 / h of ∂a/∂θ in Float32) are both near 1e-5 relative at 1e-2.
     public static let step: Float = 1e-2
+    /// c: the largest change of a pack's logit along its step (`hᵢ ‖gᵢ‖`); infinite, the
+    /// step is h whatever the gradient's size.
+    var logitChange: Float = 1e-2
     /// Passes over the penalised packs, with the dropout masks of the workspace that judged
     /// them (drawn alike).
     public let workspace: Discriminator.Workspace
@@ -56,10 +62,10 @@ public final class GradientPenalty {
                 for k in 0..<width { squares[i] += Double(row[k]) * Double(row[k]) }
             }
         }
-        let h = Self.step
+        let norms = squares.map { Float($0.squareRoot()) }
+        let h = norms.map { min(Self.step, logitChange / $0) }
         for i in 0..<packs {
-            let norm = Float(squares[i].squareRoot())
-            let scale = norm > 0 ? h / norm : 0
+            let scale = norms[i] > 0 ? h[i] / norms[i] : 0
             for t in 0..<steps {
                 let offset = (t * packs + i) * width
                 for k in 0..<width { direction.base[offset + k] = scale * g.base[offset + k] }
@@ -70,7 +76,7 @@ public final class GradientPenalty {
             d.forward(shifted, ws)
             let logitGradients = ws.logitGradients.values
             for i in 0..<packs {
-                let kappa = sign * weight * Float(squares[i].squareRoot()) / (2 * h * Float(globalPacks))
+                let kappa = norms[i] > 0 ? sign * weight * norms[i] / (2 * h[i] * Float(globalPacks)) : 0
                 for k in 0..<r { logitGradients[i * r + k] = kappa }
             }
             d.backward(ws, .parameters)
