@@ -178,6 +178,12 @@ public final class Discriminator {
 
         deinit { argmax.deallocate() }
 
+        /// Takes `other`'s dropout masks (a workspace over the same rows).
+        public func copyDropout(from other: Workspace) {
+            for (mine, theirs) in zip(dropoutMasks, other.dropoutMasks) { mine.copy(from: theirs) }
+            featureMask.copy(from: other.featureMask)
+        }
+
         /// The bottom layer's activations (the only layer of the paper's discriminator).
         public var lstm: LSTMActivations { layers[0] }
     }

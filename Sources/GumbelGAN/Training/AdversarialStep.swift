@@ -240,13 +240,9 @@ public final class AdversarialStep {
         if dropout {
             g.drawDropout(gws, random: random, step: step, firstRow: shards.generated.lowerBound + offset)
             d.drawDropout(realWorkspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
-            if let penalty {
-                d.drawDropout(penalty.workspace, random: random, step: step, firstRow: shards.real.lowerBound / pack + offset, role: 1)
-            }
-            if let fakePenalty {
-                d.drawDropout(fakePenalty.workspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
-            }
             d.drawDropout(fakeWorkspace, random: random, step: step, firstRow: shards.generated.lowerBound / pack + offset, role: 2)
+            penalty?.workspace.copyDropout(from: realWorkspace)
+            fakePenalty?.workspace.copyDropout(from: fakeWorkspace)
         }
         g.forward(gws, temperature: tau, estimator: estimator)
     }

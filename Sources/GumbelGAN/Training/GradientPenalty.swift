@@ -27,10 +27,12 @@ public final class GradientPenalty {
     /// step is h whatever the gradient's size.
     var logitChange: Float = 1e-2
     /// Passes over the penalised packs, with the dropout masks of the workspace that judged
-    /// them (drawn alike).
+    /// them (copied in).
     public let workspace: Discriminator.Workspace
     /// `h ĝ` and `x ± h ĝ`, shaped like the inputs `[T, packs, m·V]`.
     let direction: Tensor, shifted: Tensor
+    /// Per pack: `‖gᵢ‖²`, `‖gᵢ‖` and the step `hᵢ`, and the output bias's gradient kept aside.
+    private var squares: [Double], norms: [Float], stepSizes: [Float], savedBias: [Float]
 
     /// For `discriminator` over `packs` packs of this rank's rows (real for R1, generated for R2).
     public init(weight: Float, discriminator: Discriminator, packs: Int) {
@@ -39,6 +41,8 @@ public final class GradientPenalty {
         workspace = Discriminator.Workspace(discriminator: discriminator, rows: packs)
         let shape = [discriminator.length, packs, discriminator.vocabularySize]
         (direction, shifted) = (Tensor(zeros: shape), Tensor(zeros: shape))
+        (squares, norms, stepSizes) = ([Double](repeating: 0, count: packs), [Float](repeating: 0, count: packs), [Float](repeating: 0, count: packs))
+        savedBias = [Float](repeating: 0, count: discriminator.output.biasGradient.count)
     }
 
     /// Adds ∂P/∂θ to `discriminator`'s gradients for this rank's packs `x` (`[T, packs, m·V]`),
@@ -47,25 +51,28 @@ public final class GradientPenalty {
         let (d, ws) = (discriminator, workspace)
         // P does not depend on the output bias; the ± passes would leave rounding noise there.
         let bias = d.output.biasGradient
-        let savedBias = bias.array
-        defer { savedBias.withUnsafeBufferPointer { bias.base.update(from: $0.baseAddress!, count: $0.count) } }
+        for k in 0..<bias.count { savedBias[k] = bias.base[k] }
+        defer { for k in 0..<bias.count { bias.base[k] = savedBias[k] } }
         let (steps, packs, width) = (x.shape[0], x.shape[1], x.shape[2])
+        precondition(packs == squares.count, "GradientPenalty: \(packs) packs for a penalty over \(squares.count)")
         let r = d.representations
         d.forward(x, ws)
         ws.logitGradients.values.update(repeating: 1)
         d.backward(ws, .inputs)
         let g = ws.inputGradients
-        var squares = [Double](repeating: 0, count: packs)
+        for i in 0..<packs { squares[i] = 0 }
         for t in 0..<steps {
             for i in 0..<packs {
                 let row = g.base + (t * packs + i) * width
                 for k in 0..<width { squares[i] += Double(row[k]) * Double(row[k]) }
             }
         }
-        let norms = squares.map { Float($0.squareRoot()) }
-        let h = norms.map { min(Self.step, logitChange / $0) }
         for i in 0..<packs {
-            let scale = norms[i] > 0 ? h[i] / norms[i] : 0
+            norms[i] = Float(squares[i].squareRoot())
+            stepSizes[i] = min(Self.step, logitChange / norms[i])
+        }
+        for i in 0..<packs {
+            let scale = norms[i] > 0 ? stepSizes[i] / norms[i] : 0
             for t in 0..<steps {
                 let offset = (t * packs + i) * width
                 for k in 0..<width { direction.base[offset + k] = scale * g.base[offset + k] }
@@ -76,7 +83,7 @@ public final class GradientPenalty {
             d.forward(shifted, ws)
             let logitGradients = ws.logitGradients.values
             for i in 0..<packs {
-                let kappa = norms[i] > 0 ? sign * weight * norms[i] / (2 * h[i] * Float(globalPacks)) : 0
+                let kappa = norms[i] > 0 ? sign * weight * norms[i] / (2 * stepSizes[i] * Float(globalPacks)) : 0
                 for k in 0..<r { logitGradients[i * r + k] = kappa }
             }
             d.backward(ws, .parameters)

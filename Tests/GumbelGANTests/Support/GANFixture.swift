@@ -33,8 +33,7 @@ struct GANFixture {
         generator.drawNoise(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
         generator.drawDropout(g, random: CounterRandom(seed: 23), step: 4, firstRow: 10)
         discriminator.drawDropout(dFake, random: CounterRandom(seed: 23), step: 4, firstRow: 10, role: 2)
-        for (real, fake) in zip(dReal.dropoutMasks, dFake.dropoutMasks) { real.copy(from: fake) }
-        dReal.featureMask.copy(from: dFake.featureMask)
+        dReal.copyDropout(from: dFake)
         // Soft one-hot "real" sequences.
         real = Tensor(zeros: [length, rows, vocabulary])
         fillUniform(real, bound: 3, seed: 24, row: 0)

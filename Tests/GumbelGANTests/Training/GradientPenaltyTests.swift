@@ -60,8 +60,7 @@ extension ReferenceGAN {
         let penalty = GradientPenalty(weight: gamma, discriminator: d, packs: f.rows)
         penalty.logitChange = logitChange
         if masks {
-            for (mine, theirs) in zip(penalty.workspace.dropoutMasks, f.dReal.dropoutMasks) { mine.copy(from: theirs) }
-            penalty.workspace.featureMask.copy(from: f.dReal.featureMask)
+            penalty.workspace.copyDropout(from: f.dReal)
         }
         d.parameters.zeroGradients()
         let squares = penalty.addGradient(d, inputs: f.real, globalPacks: f.rows)
