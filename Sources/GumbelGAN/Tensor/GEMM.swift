@@ -36,6 +36,7 @@ public func gemm(
         if accumulation == .overwrite { c.zero() }
         return
     }
+    ProductCount.record(m: m, n: n, k: k)
     cblas_sgemm(
         CblasRowMajor,
         transposeA == .none ? CblasNoTrans : CblasTrans,
