@@ -18,7 +18,11 @@ tensors go into PyTorch modules with load_state_dict, names and layouts unchange
   `h0*`/`c0*` (not part of nn.LSTM's state dict), nn.Linear(H, 1) (`out`) on the last state.
 
 Prints the largest difference and exits 1 when it passes 1e-4 (relative to the logits'
-scale). Needs torch (the .venv-moses that launch/moses-eval makes has it); reads safetensors
+scale). When the file also holds `penalty.weight` (γ), `penalty.packs` (N), `penalty.squares`
+(GumbelGAN's Σᵢ ‖∇ₓ aᵢ‖²) and `penalty.gradient.NAME` for every discriminator tensor (the
+gradient GumbelGAN's R1 penalty adds, from first-order passes), it also takes R1's gradient by
+PyTorch's double backprop (autograd.grad with create_graph) and exits 1 when a tensor differs
+by more than 2e-3 of its largest value, or the sum of squares by more than 1e-4. Needs torch (the .venv-moses that launch/moses-eval makes has it); reads safetensors
 itself, so the safetensors package is not needed.
 """
 import json
@@ -49,14 +53,20 @@ def part(tensors, prefix):
     return {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
 
 
-def cnn_logits(d, x):
-    """x: [T, n, V] → [n·R]."""
+def leaves(d, prefix, module):
+    """The module's parameters under their GumbelGAN names (`prefix` + PyTorch's name)."""
+    return {prefix + name: value for name, value in module.named_parameters()}
+
+
+def cnn(d):
+    """The CNN: a function of x [T, n, V] giving [n·R] logits, its parameters by name, a description."""
     widths = sorted(int(k.split(".")[1]) for k in d if k.startswith("convs.") and k.endswith(".weight"))
     embedding = None
+    params = {}
     if "embedding.weight" in d:
         embedding = nn.Embedding(*d["embedding.weight"].shape)
         embedding.load_state_dict(part(d, "embedding."))
-    channels = embedding.embedding_dim if embedding is not None else x.shape[2]
+        params.update(leaves(d, "embedding.", embedding))
     single = d["convs.0.weight"].shape[3]
     convs = nn.ModuleList()
     for i in widths:
@@ -64,11 +74,15 @@ def cnn_logits(d, x):
         conv = nn.Conv2d(1, h, (w, c), stride=(1, c))
         conv.load_state_dict(part(d, f"convs.{i}."))
         convs.append(conv)
+        params.update(leaves(d, f"convs.{i}.", conv))
     features = sum(conv.out_channels for conv in convs)
     highway, out = nn.Linear(features, features), nn.Linear(features, 1)
     highway.load_state_dict(part(d, "highway."))
     out.load_state_dict(part(d, "out."))
-    with torch.no_grad():
+    params.update(leaves(d, "highway.", highway))
+    params.update(leaves(d, "out.", out))
+
+    def forward(x):
         batch_first = x.transpose(0, 1)  # [n, T, V]
         emb = batch_first @ embedding.weight if embedding is not None else batch_first
         emb = emb.unsqueeze(1)  # [n, 1, T, C]
@@ -76,27 +90,64 @@ def cnn_logits(d, x):
         m = torch.cat(pools, 1).permute(0, 2, 1).reshape(-1, features)  # [n·R, F]
         u = highway(m)
         y = torch.sigmoid(u) * F.relu(u) + (1 - torch.sigmoid(u)) * m
-        return out(y).squeeze(1), f"CNN of widths {[c.kernel_size[0] for c in convs]}, {channels // single} representations"
+        return out(y).squeeze(1)
+
+    return forward, params, [c.kernel_size[0] for c in convs], single
 
 
-def lstm_logits(d, x):
+def lstm(d):
+    """The LSTM discriminator, as ``cnn`` gives the CNN."""
     layers = sum(1 for k in d if k.startswith("lstm.weight_ih_l"))
     embedding = None
+    params = {}
     if "embedding.weight" in d:
         embedding = nn.Embedding(*d["embedding.weight"].shape)
         embedding.load_state_dict(part(d, "embedding."))
+        params.update(leaves(d, "embedding.", embedding))
     hidden = d["lstm.weight_hh_l0"].shape[1]
-    lstm = nn.LSTM(d["lstm.weight_ih_l0"].shape[1], hidden, num_layers=layers)
-    lstm.load_state_dict(part(d, "lstm."))
+    module = nn.LSTM(d["lstm.weight_ih_l0"].shape[1], hidden, num_layers=layers)
+    module.load_state_dict(part(d, "lstm."))
     out = nn.Linear(hidden, 1)
     out.load_state_dict(part(d, "out."))
-    n = x.shape[1]
-    with torch.no_grad():
+    params.update(leaves(d, "lstm.", module))
+    params.update(leaves(d, "out.", out))
+    initial = {f"{s}_l{k}": d[f"{s}_l{k}"].clone().requires_grad_() for s in ("h0", "c0") for k in range(layers)}
+    params.update(initial)
+
+    def forward(x):
+        n = x.shape[1]
         feed = x @ embedding.weight if embedding is not None else x
-        h0 = torch.stack([d[f"h0_l{k}"] for k in range(layers)]).unsqueeze(1).expand(layers, n, hidden).contiguous()
-        c0 = torch.stack([d[f"c0_l{k}"] for k in range(layers)]).unsqueeze(1).expand(layers, n, hidden).contiguous()
-        o, _ = lstm(feed, (h0, c0))
-        return out(o[-1]).squeeze(1), f"nn.LSTM(num_layers={layers})"
+        h0 = torch.stack([initial[f"h0_l{k}"] for k in range(layers)]).unsqueeze(1).expand(layers, n, hidden)
+        c0 = torch.stack([initial[f"c0_l{k}"] for k in range(layers)]).unsqueeze(1).expand(layers, n, hidden)
+        o, _ = module(feed, (h0.contiguous(), c0.contiguous()))
+        return out(o[-1]).squeeze(1)
+
+    return forward, params, f"nn.LSTM(num_layers={layers})"
+
+
+def penalty_check(forward, params, tensors, renamed):
+    """R1's gradient by PyTorch's double backprop against GumbelGAN's (`penalty.*` in the file):
+    P = γ/2 · Σᵢ ‖∇ₓ aᵢ‖² / N, aᵢ the sum of pack i's R logits, N = `penalty.packs`.
+    Returns the worst difference, relative to each tensor's largest value."""
+    gamma, packs = tensors["penalty.weight"].item(), tensors["penalty.packs"].item()
+    x = tensors["inputs"].clone().requires_grad_()
+    a = forward(x)
+    n = x.shape[1]
+    (g,) = torch.autograd.grad(a.reshape(n, -1).sum(), x, create_graph=True)
+    squares = g.pow(2).sum(dim=(0, 2))
+    p = gamma / 2 * squares.sum() / packs
+    names = list(params)
+    grads = torch.autograd.grad(p, [params[k] for k in names], allow_unused=True)
+    worst, where = 0.0, ""
+    for name, grad in zip(names, grads):
+        ours = tensors["penalty.gradient." + renamed.get(name, name)]
+        theirs = torch.zeros_like(ours) if grad is None else grad.detach().reshape(ours.shape)
+        scale = max(theirs.abs().max().item(), 1e-6)
+        error = (ours - theirs).abs().max().item() / scale
+        if error > worst:
+            worst, where = error, name
+    squares_error = abs(squares.sum().item() - tensors["penalty.squares"].item()) / max(squares.sum().item(), 1e-12)
+    return worst, where, squares_error
 
 
 def main():
@@ -104,20 +155,31 @@ def main():
         sys.exit("usage: python3 launch/torch_discriminator_check.py FILE")
     tensors = read_safetensors(sys.argv[1])
     d = part(tensors, "discriminator.")
+    renamed = {}
     if "lstm.weight_ih" in d:  # one layer, one-hot inputs: nn.LSTMCell's names, the same tensors as layer 0's
+        renamed = {k + "_l0": k for k in d if k.startswith("lstm.") or k in ("h0", "c0")}
         d = {(k + "_l0" if k.startswith("lstm.") or k in ("h0", "c0") else k): v for k, v in d.items()}
     if "convs.0.weight" in d:
-        got, what = cnn_logits(d, tensors["inputs"])
+        forward, params, widths, single = cnn(d)
+        channels = d["embedding.weight"].shape[1] if "embedding.weight" in d else tensors["inputs"].shape[2]
+        what = f"CNN of widths {widths}, {channels // single} representations"
     elif "lstm.weight_ih_l0" in d:
-        got, what = lstm_logits(d, tensors["inputs"])
+        forward, params, what = lstm(d)
     else:
         sys.exit(f"{sys.argv[1]}: no discriminator.convs.0.weight or discriminator.lstm.weight_ih*: not a GumbelGAN discriminator")
+    with torch.no_grad():
+        got = forward(tensors["inputs"])
     expected = tensors["logits"].reshape(-1)
     if got.shape != expected.shape:
         sys.exit(f"torch gave {tuple(got.shape)} logits, GumbelGAN {tuple(expected.shape)}")
     error = (got - expected).abs().max().item() / max(expected.abs().max().item(), 1.0)
     print(f"torch loaded {what}: {len(expected)} logits, largest difference {error:.2e}")
-    sys.exit(0 if error <= 1e-4 else 1)
+    passed = error <= 1e-4
+    if "penalty.weight" in tensors:
+        worst, where, squares_error = penalty_check(forward, params, tensors, renamed)
+        print(f"R1 gradient against double backprop: worst difference {worst:.2e} ({where}), Σ‖∇ₓa‖² {squares_error:.2e}")
+        passed = passed and worst <= 2e-3 and squares_error <= 1e-4
+    sys.exit(0 if passed else 1)
 
 
 main()
