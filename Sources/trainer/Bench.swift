@@ -7,11 +7,11 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time one process's training iteration: seconds per iteration, GFLOP/s and peak memory.",
         discussion:
-            "Sizes (state, symbols, length, batch, embedding, layers): paper (10, 6, 12, 200, 0, 1), large (256, 32, 60, 200, 0, 1), molecule (512, 26, 57, 200, 64, 2), oracle (32, 5000, 20, 64, 32, 1); any can be set. launch/bench runs them beside the PyTorch peer."
+            "Sizes (state, symbols, length, batch, embedding, layers): paper (10, 6, 12, 200, 0, 1), large (256, 32, 60, 200, 0, 1), molecule (512, 26, 57, 200, 64, 2), oracle (32, 5000, 20, 64, 32, 1), and relgan: oracle-gan's recipe at the oracle's size (hard feedback, one-hot real inputs, RelGAN's CNN discriminator of 300 filters of widths 2-5 with 8 representations and dropout 0.25, rsgan); any can be set. launch/bench runs them beside the PyTorch peer."
     )
 
     enum Size: String, ExpressibleByArgument, CaseIterable {
-        case paper, large, molecule, oracle
+        case paper, large, molecule, oracle, relgan
 
         /// State, symbols, length, batch, embedding, layers, timed and untimed iterations.
         var settings: (h: Int, v: Int, t: Int, b: Int, e: Int, l: Int, timed: Int, untimed: Int) {
@@ -19,12 +19,12 @@ struct Bench: ParsableCommand {
             case .paper: (10, 6, 12, 200, 0, 1, 200, 20)
             case .large: (256, 32, 60, 200, 0, 1, 5, 1)
             case .molecule: (512, 26, 57, 200, 64, 2, 3, 1)
-            case .oracle: (32, 5000, 20, 64, 32, 1, 10, 2)
+            case .oracle, .relgan: (32, 5000, 20, 64, 32, 1, 10, 2)
             }
         }
     }
 
-    @Option(help: "A named size: paper, large, molecule or oracle.") var size: Size = .paper
+    @Option(help: "A named size: paper, large, molecule, oracle or relgan.") var size: Size = .paper
     @Option(parsing: .unconditional, help: "Embedding size of both networks (0: none).") var embedding: Int?
     @Option(parsing: .unconditional, help: "LSTM layers of both networks.") var layers: Int?
     @Option(parsing: .unconditional, help: "LSTM state size (both networks).") var hidden: Int?
@@ -33,6 +33,8 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Real and generated rows per iteration.") var batch: Int?
     @Option(parsing: .unconditional, help: "Timed iterations (default: 200 paper, 5 large).") var iterations: Int?
     @Option(parsing: .unconditional, help: "Untimed iterations first (default: 20 paper, 1 large).") var warmup: Int?
+    @Option(parsing: .unconditional, help: "R1's weight γ (0: off).") var gradientPenalty: Float = 0
+    @Option(parsing: .unconditional, help: "R2's weight γ (0: off).") var fakeGradientPenalty: Float = 0
 
     func validate() throws {
         for (flag, value) in [("--hidden", hidden), ("--length", length), ("--batch", batch), ("--iterations", iterations)] {
@@ -42,6 +44,11 @@ struct Bench: ParsableCommand {
         if let warmup, warmup < 0 { throw ValidationError("--warmup must be at least 0 (got \(warmup))") }
         if let embedding, embedding < 0 { throw ValidationError("--embedding must be at least 0 (got \(embedding))") }
         if let layers, layers < 1 { throw ValidationError("--layers must be at least 1 (got \(layers))") }
+        for (flag, value) in [("--gradient-penalty", gradientPenalty), ("--fake-gradient-penalty", fakeGradientPenalty)]
+        where !(value >= 0 && value.isFinite) {
+            throw ValidationError("\(flag) must be a finite weight of at least 0 (got \(value))")
+        }
+        if size == .relgan, let layers, layers != 1 { throw ValidationError("--layers must be 1 for --size relgan (its CNN has one)") }
     }
 
     func run() throws {
@@ -53,21 +60,29 @@ struct Bench: ParsableCommand {
         let (h, v, t, b) = (hidden ?? s.h, vocabulary ?? s.v, length ?? s.t, batch ?? s.b)
         let (e, l) = (embedding ?? s.e, layers ?? s.l)
         let (timed, untimed) = (iterations ?? s.timed, warmup ?? s.untimed)
-        var c = TrainingConfiguration(preset: .paperA)
-        (c.hiddenSize, c.discriminatorHiddenSize, c.batchSize, c.generatorBatchSize) = (h, h, b, b)
+        let relgan = size == .relgan
+        var c = TrainingConfiguration(preset: relgan ? .oracleGAN : .paperA)
+        (c.hiddenSize, c.discriminatorHiddenSize, c.batchSize, c.generatorBatchSize) = (h, relgan ? 300 : h, b, b)
         (c.embeddingSize, c.layers, c.discriminatorLayers, c.evaluationSamples) = (e, l, l, 0)
+        (c.gradientPenalty, c.fakeGradientPenalty) = (gradientPenalty, fakeGradientPenalty)
         try MemoryLimit.require(
             MemoryEstimate.bytes(c, vocabulary: v, length: t, strings: 0, ranks: mpi.size), limit: MemoryLimit.bytes(gigabytes: nil),
             "this benchmark", "--vocabulary \(v), --length \(t), --hidden \(h), --batch \(b)")
         let generator = Generator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
-        let discriminator = Discriminator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
+        let discriminator =
+            relgan
+            ? Discriminator(
+                vocabularySize: v, hiddenSize: c.discriminatorHiddenSize, length: t, embeddingSize: e,
+                dropout: c.discriminatorDropoutProbability, convolutionWidths: c.convolutionWidths, representations: c.representationCount)
+            : Discriminator(vocabularySize: v, hiddenSize: h, length: t, layers: l, embeddingSize: e)
         generator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 1)
         discriminator.parameters.initialize(.uniform(bound: 1 / Float(h).squareRoot()), seed: 2)
         guard b >= mpi.size else { throw UserError("--batch \(b) is smaller than the \(mpi.size) ranks") }
         let step = AdversarialStep(
             generator: generator, discriminator: discriminator, realRows: b, fakeRows: b,
-            estimator: .gumbelSoftmax, encoder: RealInputs(.smoothed, vocabularySize: v), adam: AdamSettings(),
-            communicator: communicator)
+            estimator: relgan ? .hardFeedback : .gumbelSoftmax, encoder: RealInputs(relgan ? .oneHot : .smoothed, vocabularySize: v),
+            loss: relgan ? .rsgan : .standard, gradientPenalty: gradientPenalty, fakeGradientPenalty: fakeGradientPenalty,
+            adam: AdamSettings(), communicator: communicator)
         let random = CounterRandom(seed: 1)
         var symbols = [Int32](repeating: 0, count: step.shards.real.count * t)
         for i in symbols.indices { symbols[i] = Int32(random.bits(.data, step: 0, row: i, index: 0) % UInt32(v)) }

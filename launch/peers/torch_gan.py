@@ -9,6 +9,15 @@ do), with nn.Linear on the last state. Real examples are smoothed one-hot vector
 Gumbel-softmax at the same temperature (the paper); the losses are Algorithm 1's. Adam lr
 1e-3, betas (0.5, 0.999).
 
+With --relgan it is oracle-gan's recipe instead, as TextGAN-PyTorch writes RelGAN: the
+generator feeds back its exact draws (one-hot, no gradient through the feedback) and hands
+the discriminator its Gumbel-softmax samples, real examples are one-hot, the discriminator is
+RelGAN_D (the embedded sequence through nn.Conv2d(1, F, (w, E/R), stride=(1, E/R)) for each
+width w, ReLU, the maximum over positions, a highway layer, dropout, nn.Linear to one logit per
+representation), and the loss is rsgan. --penalty and --fake-penalty add R1's and R2's
+gradient penalties (γ/2 · mean ‖∇ₓ a‖² at the real or the generated inputs) by double
+backprop, as PyTorch users write them.
+
 Prints one line: 'iters=N sec_per_iter=S' after timing --iters iterations (after --warmup).
 With the defaults it is the paper-size model of ../shared/peers/torch_gsgan.py.
 """
@@ -29,6 +38,11 @@ p.add_argument("--layers", type=int, default=1)
 p.add_argument("--iters", type=int, default=200)
 p.add_argument("--warmup", type=int, default=20)
 p.add_argument("--threads", type=int, default=1)
+p.add_argument("--relgan", action="store_true")
+p.add_argument("--filters", type=int, default=300)
+p.add_argument("--representations", type=int, default=8)
+p.add_argument("--penalty", type=float, default=0.0)
+p.add_argument("--fake-penalty", type=float, default=0.0)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
@@ -60,10 +74,12 @@ class G(nn.Module):
         h, c = torch.rand(L, B, H), torch.rand(L, B, H)
         ys, logits = [], s.out(h[-1])
         for t in range(T):
-            y = F.softmax((logits + gumbel(B, V)) / tau, dim=-1)
+            scores = logits + gumbel(B, V)
+            y = F.softmax(scores / tau, dim=-1)
             ys.append(y)
             if t + 1 < T:
-                o, (h, c) = s.lstm(s.embed(y).unsqueeze(0), (h, c))
+                fed = F.one_hot(scores.argmax(-1), V).float() if a.relgan else y
+                o, (h, c) = s.lstm(s.embed(fed).unsqueeze(0), (h, c))
                 logits = s.out(o[0])
         return torch.stack(ys, 1)
 
@@ -78,7 +94,34 @@ class D(nn.Module):
         return s.out(o[:, -1]).squeeze(-1)
 
 
-g, d = G(), D()
+class RelGAN_D(nn.Module):
+    """TextGAN-PyTorch's RelGAN_D: one logit per representation, [B·R]."""
+
+    def __init__(s):
+        super().__init__()
+        R, widths = a.representations, [2, 3, 4, 5]
+        s.embed = Embed()
+        s.convs = nn.ModuleList(nn.Conv2d(1, a.filters, (w, E // R), stride=(1, E // R)) for w in widths)
+        s.features = a.filters * len(widths)
+        s.highway, s.dropout, s.out = nn.Linear(s.features, s.features), nn.Dropout(0.25), nn.Linear(s.features, 1)
+
+    def forward(s, x):
+        emb = s.embed(x).unsqueeze(1)  # [B, 1, T, E]
+        pools = [F.relu(conv(emb)).amax(dim=2) for conv in s.convs]  # [B, F, R] each
+        m = torch.cat(pools, 1).permute(0, 2, 1).reshape(-1, s.features)  # [B·R, ΣF]
+        u = s.highway(m)
+        y = torch.sigmoid(u) * F.relu(u) + (1 - torch.sigmoid(u)) * m
+        return s.out(s.dropout(y)).squeeze(-1)
+
+
+def penalty(x, weight):
+    """γ/2 · mean over examples of ‖∇ₓ a‖² (a: an example's logits summed), by double backprop."""
+    x = x.detach().requires_grad_()
+    (grad,) = torch.autograd.grad(d(x).sum(), x, create_graph=True)
+    return weight / 2 * grad.pow(2).sum(dim=(1, 2)).mean()
+
+
+g, d = G(), RelGAN_D() if a.relgan else D()
 og = torch.optim.Adam(g.parameters(), 1e-3, betas=(0.5, 0.999))
 od = torch.optim.Adam(d.parameters(), 1e-3, betas=(0.5, 0.999))
 real_idx = torch.randint(0, V, (5000, T))
@@ -87,13 +130,23 @@ real_idx = torch.randint(0, V, (5000, T))
 def step(it):
     tau = 2.0
     onehot = F.one_hot(real_idx[torch.randint(0, 5000, (B,))], V).float()
-    xr = F.softmax((torch.log(onehot * 0.9 + (1 - onehot) * 0.1 / (V - 1)) + gumbel(B, T, V)) / tau, -1)
+    if a.relgan:
+        tau, xr = 1.0, onehot
+    else:
+        xr = F.softmax((torch.log(onehot * 0.9 + (1 - onehot) * 0.1 / (V - 1)) + gumbel(B, T, V)) / tau, -1)
     xf = g(tau)
-    ld = F.softplus(-d(xr)).mean() + F.softplus(d(xf.detach())).mean()
+    if a.relgan:
+        ld = F.softplus(-(d(xr) - d(xf.detach()))).mean()
+    else:
+        ld = F.softplus(-d(xr)).mean() + F.softplus(d(xf.detach())).mean()
+    if a.penalty > 0:
+        ld = ld + penalty(xr, a.penalty)
+    if a.fake_penalty > 0:
+        ld = ld + penalty(xf, a.fake_penalty)
     od.zero_grad()
     ld.backward()
     od.step()
-    lg = -d(xf).mean()
+    lg = F.softplus(-(d(xf) - d(xr))).mean() if a.relgan else -d(xf).mean()
     og.zero_grad()
     lg.backward()
     og.step()

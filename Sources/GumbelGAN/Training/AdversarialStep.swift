@@ -97,13 +97,14 @@ public final class AdversarialStep {
     /// discriminator when given): for benchmarks and tests.
     public convenience init(
         generator: Generator, discriminator: Discriminator, realRows: Int, fakeRows: Int, pack: Int = 1,
-        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, gradientPenalty: Float = 0, adam: AdamSettings,
-        discriminatorAdam: AdamSettings? = nil, communicator: Communicator = SingleProcess()
+        estimator: Estimator, encoder: RealInputs, loss: AdversarialLoss = .standard, gradientPenalty: Float = 0,
+        fakeGradientPenalty: Float = 0, adam: AdamSettings, discriminatorAdam: AdamSettings? = nil, communicator: Communicator = SingleProcess()
     ) {
         self.init(
             generator: generator, discriminator: discriminator,
             shards: BatchShards(realRows: realRows, generatedRows: fakeRows, unit: pack, communicator: communicator),
             pack: pack, estimator: estimator, encoder: encoder, loss: loss, gradientPenalty: gradientPenalty,
+            fakeGradientPenalty: fakeGradientPenalty,
             generatorOptimizer: DistributedOptimizer(
                 parameterCount: generator.parameters.count, settings: adam,
                 communicator: communicator),
