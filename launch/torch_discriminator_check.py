@@ -53,7 +53,7 @@ def part(tensors, prefix):
     return {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
 
 
-def leaves(d, prefix, module):
+def leaves(prefix, module):
     """The module's parameters under their GumbelGAN names (`prefix` + PyTorch's name)."""
     return {prefix + name: value for name, value in module.named_parameters()}
 
@@ -66,7 +66,7 @@ def cnn(d):
     if "embedding.weight" in d:
         embedding = nn.Embedding(*d["embedding.weight"].shape)
         embedding.load_state_dict(part(d, "embedding."))
-        params.update(leaves(d, "embedding.", embedding))
+        params.update(leaves("embedding.", embedding))
     single = d["convs.0.weight"].shape[3]
     convs = nn.ModuleList()
     for i in widths:
@@ -74,13 +74,13 @@ def cnn(d):
         conv = nn.Conv2d(1, h, (w, c), stride=(1, c))
         conv.load_state_dict(part(d, f"convs.{i}."))
         convs.append(conv)
-        params.update(leaves(d, f"convs.{i}.", conv))
+        params.update(leaves(f"convs.{i}.", conv))
     features = sum(conv.out_channels for conv in convs)
     highway, out = nn.Linear(features, features), nn.Linear(features, 1)
     highway.load_state_dict(part(d, "highway."))
     out.load_state_dict(part(d, "out."))
-    params.update(leaves(d, "highway.", highway))
-    params.update(leaves(d, "out.", out))
+    params.update(leaves("highway.", highway))
+    params.update(leaves("out.", out))
 
     def forward(x):
         batch_first = x.transpose(0, 1)  # [n, T, V]
@@ -103,14 +103,14 @@ def lstm(d):
     if "embedding.weight" in d:
         embedding = nn.Embedding(*d["embedding.weight"].shape)
         embedding.load_state_dict(part(d, "embedding."))
-        params.update(leaves(d, "embedding.", embedding))
+        params.update(leaves("embedding.", embedding))
     hidden = d["lstm.weight_hh_l0"].shape[1]
     module = nn.LSTM(d["lstm.weight_ih_l0"].shape[1], hidden, num_layers=layers)
     module.load_state_dict(part(d, "lstm."))
     out = nn.Linear(hidden, 1)
     out.load_state_dict(part(d, "out."))
-    params.update(leaves(d, "lstm.", module))
-    params.update(leaves(d, "out.", out))
+    params.update(leaves("lstm.", module))
+    params.update(leaves("out.", out))
     initial = {f"{s}_l{k}": d[f"{s}_l{k}"].clone().requires_grad_() for s in ("h0", "c0") for k in range(layers)}
     params.update(initial)
 

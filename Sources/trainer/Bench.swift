@@ -94,12 +94,12 @@ struct Bench: ParsableCommand {
         for i in 0..<untimed { iterate(i) }
         communicator.seconds = 0
         let start = Date()
-        var operations = ProductCount.measure { for i in 0..<timed { iterate(untimed + i) } }.operations
+        var operations = Double(ProductCount.measure { for i in 0..<timed { iterate(untimed + i) } }.operations)
         let seconds = Date().timeIntervalSince(start) / Double(timed)
         let allreduceShare = communicator.seconds / Double(timed) / seconds
-        var summed = Double(operations)
-        withUnsafeMutablePointer(to: &summed) { mpi.allreduceSum(UnsafeMutableBufferPointer(start: $0, count: 1)) }
-        operations = Int(summed) / timed
+        // All ranks' products, per iteration.
+        withUnsafeMutablePointer(to: &operations) { mpi.allreduceSum(UnsafeMutableBufferPointer(start: $0, count: 1)) }
+        operations /= Double(timed)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peak = Self.productPeak()
@@ -109,7 +109,7 @@ struct Bench: ParsableCommand {
             String(
                 format:
                     "bench swift ranks=%d hidden=%d vocab=%d length=%d batch=%d embedding=%d layers=%d iters=%d sec_per_iter=%.6f gflop_per_iter=%.2f gflops=%.2f blas_peak_gflops=%.2f peak_mb=%.1f allreduce_share=%.3f",
-                mpi.size, h, v, t, b, e, l, timed, seconds, Double(operations) / 1e9, Double(operations) / seconds / 1e9, peak,
+                mpi.size, h, v, t, b, e, l, timed, seconds, operations / 1e9, operations / seconds / 1e9, peak,
                 Double(usage.ru_maxrss) / 1024, allreduceShare))
     }
 
